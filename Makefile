@@ -1,0 +1,97 @@
+# meshprof: eBPF overhead profiler for service meshes.
+# `make demo` and `make test` do all set-up on a fresh Debian 12 machine.
+
+CLANG ?= clang
+BPFTOOL ?= bpftool
+CC ?= gcc
+ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+BUILD := build
+.DEFAULT_GOAL := all
+CFLAGS ?= -g -O2
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf -Iuser \
+	-DMESHPROF_VERSION='"$(VERSION)"'
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
+	-Wall -Wno-unused-function
+LDLIBS := -lbpf -lelf -lz -ljson-c -lm
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(USER_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
+WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS))
+
+# Debian packages: build, test and mesh-lab dependencies.
+DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev \
+	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev \
+	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
+	wrk openssl procps prometheus curl
+
+# tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
+TOOL_BINS :=
+-include tools/tools.mk
+
+.PHONY: all deps vmlinux test unit demo bench clean tools
+all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS)
+
+deps:
+	@missing=$$(for p in $(DEPS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing $$missing"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	fi
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
+
+$(BUILD):
+	mkdir -p $(BUILD)/tests
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/*.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libmeshprof.a: $(USER_OBJS)
+	$(AR) rcs $@ $^
+
+meshprof: user/main.c $(BUILD)/libmeshprof.a
+	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
+	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -lcmocka -o $@
+
+$(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
+	$(CC) $(CFLAGS) $< -o $@ -lm
+
+tools: $(TOOL_BINS)
+
+unit: $(UNIT_BINS)
+	@tests/run.sh unit
+
+test: deps
+	@$(MAKE) --no-print-directory all tools
+	@tests/run.sh all
+
+demo: deps
+	@$(MAKE) --no-print-directory all tools
+	@tools/demo.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all tools
+	@tests/bench.sh
+
+clean:
+	rm -rf $(BUILD) meshprof

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * meshprof's always-on accounting: on-CPU time, context switches and
+ * run-queue waits from the scheduler; bytes and calls of socket I/O and TCP
+ * connection lifecycle from the socket layer. Everything is summed in the
+ * kernel per process (tgid); user space folds processes into components.
+ *
+ * Each tracepoint has a tp_btf and a raw_tp entry point sharing one handler;
+ * user space autoloads the flavour the kernel supports. Socket bytes come
+ * from sock:sock_{send,recv}_length, or from syscall tracepoints on kernels
+ * that lack them.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "meshprof.h"
+#include "maps.bpf.h"
+#include "bits.bpf.h"
+#include "task.bpf.h"
+
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define MSG_PEEK 2
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define TCP_SYN_SENT 2
+#define TCP_CLOSE 7
+#define TASK_RUNNING 0
+#define TASK_DEAD 0x80
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* User space opens and closes the window with this, so that the window is
+ * exact however long attaching and detaching take. */
+volatile bool counting;
+
+/* Sizes are set by user space before load (--max-procs). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct proc_stats);
+} proc_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct runq_hist);
+} runq_hists SEC(".maps");
+
+/* tid -> the scheduler's own totals when the thread last left a CPU */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct thread_mark);
+} thread_marks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cpu_slice);
+} cpu_slice SEC(".maps");
+
+/* struct sock * -> owning tgid, for events that fire outside its context */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, __u32);
+} conn_owner SEC(".maps");
+
+/* syscall fallback: tid -> direction of the socket I/O syscall in flight */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u32);
+} inflight_io SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, DROP_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} lifecycle SEC(".maps");
+
+static const struct proc_stats zero_stats;
+static const struct runq_hist zero_hist;
+
+static __always_inline void count_drop(__u32 reason)
+{
+	__u64 *cnt = bpf_map_lookup_elem(&drops, &reason);
+
+	if (cnt)
+		(*cnt)++;
+}
+
+static __always_inline struct proc_stats *stats_of(__u32 tgid)
+{
+	struct proc_stats *st;
+
+	st = bpf_map_lookup_or_try_init(&proc_stats, &tgid, &zero_stats);
+	if (!st)
+		count_drop(DROP_PROC_MAP);
+	return st;
+}
+
+static __always_inline __u32 current_tgid(void)
+{
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+/* ---- scheduler ---- */
+
+static __always_inline void record_wait(__u32 tgid, struct proc_stats *st,
+					__u64 wait)
+{
+	struct runq_hist *hist;
+	__u64 slot;
+
+	st->runq_ns += wait;
+	st->runq_waits++;
+	hist = bpf_map_lookup_or_try_init(&runq_hists, &tgid, &zero_hist);
+	if (!hist) {
+		count_drop(DROP_HIST_MAP);
+		return;
+	}
+	slot = log2_u64(wait);
+	if (slot >= MAX_SLOTS)
+		slot = MAX_SLOTS - 1;
+	__sync_fetch_and_add(&hist->slots[slot], 1);
+}
+
+/*
+ * Charges the slice that @prev is leaving and the run-queue wait that came
+ * before it. The scheduler's own per-thread totals (the numbers behind
+ * /proc/PID/schedstat) give both exactly; a thread not seen since attach
+ * falls back to the time since this CPU's last switch.
+ */
+static __always_inline void charge_prev(struct task_struct *prev, long state,
+					struct cpu_slice *slice, __u64 now)
+{
+	__u32 tid = BPF_CORE_READ(prev, pid);
+	__u32 tgid = BPF_CORE_READ(prev, tgid);
+	struct thread_mark cur = {
+		.oncpu_ns = BPF_CORE_READ(prev, se.sum_exec_runtime),
+		.run_delay_ns = task_run_delay(prev),
+	};
+	struct thread_mark *last;
+	struct proc_stats *st;
+
+	st = stats_of(tgid);
+	last = bpf_map_lookup_elem(&thread_marks, &tid);
+	if (st && last) {
+		st->cpu_ns += cur.oncpu_ns - last->oncpu_ns;
+		if (cur.run_delay_ns > last->run_delay_ns)
+			record_wait(tgid, st, cur.run_delay_ns - last->run_delay_ns);
+	} else if (st && slice->since_ns && now > slice->since_ns) {
+		st->cpu_ns += now - slice->since_ns;
+	}
+	if (st) {
+		/* getrusage() counts a switch as voluntary only when the
+		 * task blocked on its own; a preempted one is runnable. */
+		if (state == TASK_RUNNING)
+			st->invol_switches++;
+		else
+			st->vol_switches++;
+	}
+	if (state & TASK_DEAD) {
+		bpf_map_delete_elem(&thread_marks, &tid);
+		return;
+	}
+	if (last)
+		*last = cur;
+	else if (bpf_map_update_elem(&thread_marks, &tid, &cur, BPF_ANY))
+		count_drop(DROP_THREAD_MAP);
+}
+
+static __always_inline int on_switch(bool preempt, struct task_struct *prev,
+				     struct task_struct *next)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct cpu_slice *slice;
+	__u32 zero = 0;
+
+	if (!counting)
+		return 0;
+	slice = bpf_map_lookup_elem(&cpu_slice, &zero);
+	if (!slice)
+		return 0;
+	if (BPF_CORE_READ(prev, pid))
+		charge_prev(prev, preempt ? TASK_RUNNING : task_state(prev),
+			    slice, now);
+	slice->since_ns = now;
+	slice->tgid = BPF_CORE_READ(next, pid) ? BPF_CORE_READ(next, tgid) : 0;
+	return 0;
+}
+
+static __always_inline int on_wakeup(struct task_struct *p)
+{
+	struct proc_stats *st;
+
+	if (!counting)
+		return 0;
+	st = stats_of(BPF_CORE_READ(p, tgid));
+	if (st)
+		st->wakeups++;
+	return 0;
+}
+
+SEC("tp_btf/sched_switch")
+int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next);
+}
+
+SEC("raw_tp/sched_switch")
+int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev,
+	     struct task_struct *next)
+{
+	return on_switch(preempt, prev, next);
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(wakeup_btf, struct task_struct *p)
+{
+	return on_wakeup(p);
+}
+
+SEC("raw_tp/sched_wakeup")
+int BPF_PROG(wakeup_raw, struct task_struct *p)
+{
+	return on_wakeup(p);
+}
+
+SEC("tp_btf/sched_wakeup_new")
+int BPF_PROG(wakeup_new_btf, struct task_struct *p)
+{
+	return on_wakeup(p);
+}
+
+SEC("raw_tp/sched_wakeup_new")
+int BPF_PROG(wakeup_new_raw, struct task_struct *p)
+{
+	return on_wakeup(p);
+}
+
+/* ---- process lifecycle: one ring buffer record per fork/exec/exit ---- */
+
+static __always_inline void emit(__u32 kind, struct task_struct *t)
+{
+	struct lifecycle_event *ev;
+
+	ev = bpf_ringbuf_reserve(&lifecycle, sizeof(*ev), 0);
+	if (!ev) {
+		count_drop(DROP_EVENTS);
+		return;
+	}
+	ev->kind = kind;
+	ev->pid = BPF_CORE_READ(t, tgid);
+	ev->ppid = BPF_CORE_READ(t, real_parent, tgid);
+	ev->pad = 0;
+	ev->ts_ns = bpf_ktime_get_ns();
+	BPF_CORE_READ_STR_INTO(&ev->comm, t, comm);
+	bpf_ringbuf_submit(ev, 0);
+}
+
+static __always_inline int on_fork(struct task_struct *child)
+{
+	if (!counting)
+		return 0;
+	/* Threads share their process's entry; only new processes matter. */
+	if (BPF_CORE_READ(child, pid) != BPF_CORE_READ(child, tgid))
+		return 0;
+	emit(EV_FORK, child);
+	return 0;
+}
+
+static __always_inline int on_exec(struct task_struct *p)
+{
+	if (!counting)
+		return 0;
+	emit(EV_EXEC, p);
+	return 0;
+}
+
+static __always_inline int on_exit(struct task_struct *p)
+{
+	if (!counting)
+		return 0;
+	if (task_group_dead(p))
+		emit(EV_EXIT, p);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(child);
+}
+
+SEC("raw_tp/sched_process_fork")
+int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
+{
+	return on_fork(child);
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(exec_btf, struct task_struct *p)
+{
+	return on_exec(p);
+}
+
+SEC("raw_tp/sched_process_exec")
+int BPF_PROG(exec_raw, struct task_struct *p)
+{
+	return on_exec(p);
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(exit_btf, struct task_struct *p)
+{
+	return on_exit(p);
+}
+
+SEC("raw_tp/sched_process_exit")
+int BPF_PROG(exit_raw, struct task_struct *p)
+{
+	return on_exit(p);
+}
+
+/* ---- socket I/O ---- */
+
+static __always_inline bool is_inet(struct sock *sk)
+{
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	return family == AF_INET || family == AF_INET6;
+}
+
+static __always_inline void account_io(bool send, long ret)
+{
+	struct proc_stats *st;
+
+	if (ret < 0)
+		return;
+	st = stats_of(current_tgid());
+	if (!st)
+		return;
+	if (send) {
+		st->bytes_sent += ret;
+		st->send_calls++;
+	} else {
+		st->bytes_recv += ret;
+		st->recv_calls++;
+	}
+}
+
+static __always_inline int on_sock_io(bool send, struct sock *sk, int ret,
+				      int flags)
+{
+	if (!counting)
+		return 0;
+	/* A peek copies nothing out of the queue: the real read follows. */
+	if (!send && (flags & MSG_PEEK))
+		return 0;
+	if (!is_inet(sk))
+		return 0;
+	account_io(send, ret);
+	return 0;
+}
+
+SEC("tp_btf/sock_send_length")
+int BPF_PROG(send_btf, struct sock *sk, int ret, int flags)
+{
+	return on_sock_io(true, sk, ret, flags);
+}
+
+SEC("raw_tp/sock_send_length")
+int BPF_PROG(send_raw, struct sock *sk, int ret, int flags)
+{
+	return on_sock_io(true, sk, ret, flags);
+}
+
+SEC("tp_btf/sock_recv_length")
+int BPF_PROG(recv_btf, struct sock *sk, int ret, int flags)
+{
+	return on_sock_io(false, sk, ret, flags);
+}
+
+SEC("raw_tp/sock_recv_length")
+int BPF_PROG(recv_raw, struct sock *sk, int ret, int flags)
+{
+	return on_sock_io(false, sk, ret, flags);
+}
+
+/* The inet socket behind descriptor @fd of the current task, or NULL. */
+static __always_inline struct sock *fd_inet_sock(long fd)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct file **fds, *file;
+	struct socket *sock;
+	struct sock *sk;
+	umode_t mode;
+
+	if (fd < 0 || fd >= BPF_CORE_READ(task, files, fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(task, files, fdt, fd);
+	if (bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]) || !file)
+		return NULL;
+	mode = BPF_CORE_READ(file, f_inode, i_mode);
+	if ((mode & S_IFMT) != S_IFSOCK)
+		return NULL;
+	sock = BPF_CORE_READ(file, private_data);
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk || !is_inet(sk))
+		return NULL;
+	return sk;
+}
+
+/* Syscall fallback: remember which direction a socket syscall moves data
+ * at entry, when the descriptor is still valid, and count at exit. */
+static __always_inline int io_enter(bool send, long fd)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	__u32 dir = send;
+
+	if (!counting)
+		return 0;
+	if (!fd_inet_sock(fd))
+		return 0;
+	if (bpf_map_update_elem(&inflight_io, &tid, &dir, BPF_ANY))
+		count_drop(DROP_FD_MAP);
+	return 0;
+}
+
+static __always_inline int io_exit(long ret)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	__u32 *dir;
+	bool send;
+
+	if (!counting)
+		return 0;
+	dir = bpf_map_lookup_elem(&inflight_io, &tid);
+	if (!dir)
+		return 0;
+	send = *dir;
+	bpf_map_delete_elem(&inflight_io, &tid);
+	account_io(send, ret);
+	return 0;
+}
+
+#define SYSCALL_IO(name, send)						\
+SEC("tracepoint/syscalls/sys_enter_" #name)				\
+int name##_enter_sys(struct trace_event_raw_sys_enter *ctx)		\
+{									\
+	return io_enter(send, ctx->args[0]);				\
+}									\
+SEC("tracepoint/syscalls/sys_exit_" #name)				\
+int name##_exit_sys(struct trace_event_raw_sys_exit *ctx)		\
+{									\
+	return io_exit(ctx->ret);					\
+}
+
+SYSCALL_IO(write, true)
+SYSCALL_IO(writev, true)
+SYSCALL_IO(sendto, true)
+SYSCALL_IO(sendmsg, true)
+SYSCALL_IO(read, false)
+SYSCALL_IO(readv, false)
+SYSCALL_IO(recvfrom, false)
+SYSCALL_IO(recvmsg, false)
+
+/* ---- TCP connections ---- */
+
+static __always_inline void own_conn(struct sock *sk, __u32 tgid)
+{
+	__u64 key = (__u64)sk;
+
+	if (bpf_map_update_elem(&conn_owner, &key, &tgid, BPF_ANY))
+		count_drop(DROP_CONN_MAP);
+}
+
+static __always_inline int on_state(struct sock *sk, int oldstate,
+				    int newstate)
+{
+	struct proc_stats *st;
+	__u64 key = (__u64)sk;
+	__u32 *owner;
+
+	if (!counting)
+		return 0;
+	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	/* connect() makes this transition in the caller's context. */
+	if (newstate == TCP_SYN_SENT) {
+		st = stats_of(current_tgid());
+		if (st)
+			st->tcp_connects++;
+		own_conn(sk, current_tgid());
+		return 0;
+	}
+	if (newstate != TCP_CLOSE)
+		return 0;
+	/* Closes often happen in softirq context: credit the owner. */
+	owner = bpf_map_lookup_elem(&conn_owner, &key);
+	if (!owner)
+		return 0;
+	st = stats_of(*owner);
+	if (st)
+		st->tcp_closes++;
+	bpf_map_delete_elem(&conn_owner, &key);
+	return 0;
+}
+
+static __always_inline int on_retransmit(struct sock *sk)
+{
+	struct proc_stats *st;
+	__u64 key = (__u64)sk;
+	__u32 *owner;
+
+	if (!counting)
+		return 0;
+	owner = bpf_map_lookup_elem(&conn_owner, &key);
+	if (!owner) {
+		count_drop(UNOWNED_RETRANSMIT);
+		return 0;
+	}
+	st = stats_of(*owner);
+	if (st)
+		st->tcp_retransmits++;
+	return 0;
+}
+
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(state_btf, struct sock *sk, int oldstate, int newstate)
+{
+	return on_state(sk, oldstate, newstate);
+}
+
+SEC("raw_tp/inet_sock_set_state")
+int BPF_PROG(state_raw, struct sock *sk, int oldstate, int newstate)
+{
+	return on_state(sk, oldstate, newstate);
+}
+
+SEC("tp_btf/tcp_retransmit_skb")
+int BPF_PROG(retransmit_btf, struct sock *sk)
+{
+	return on_retransmit(sk);
+}
+
+SEC("raw_tp/tcp_retransmit_skb")
+int BPF_PROG(retransmit_raw, struct sock *sk)
+{
+	return on_retransmit(sk);
+}
+
+/* Passive opens complete in softirq; the owner is whoever accepts. */
+static __always_inline int on_accept(long fd)
+{
+	struct proc_stats *st;
+	struct sock *sk;
+
+	if (!counting)
+		return 0;
+	if (fd < 0)
+		return 0;
+	sk = fd_inet_sock(fd);
+	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
+		return 0;
+	st = stats_of(current_tgid());
+	if (st)
+		st->tcp_accepts++;
+	own_conn(sk, current_tgid());
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept")
+int accept_exit_sys(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept(ctx->ret);
+}
+
+SEC("tracepoint/syscalls/sys_exit_accept4")
+int accept4_exit_sys(struct trace_event_raw_sys_exit *ctx)
+{
+	return on_accept(ctx->ret);
+}

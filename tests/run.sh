@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runs meshprof's tests and ends with one summary line: "N passed, N failed".
+#   tests/run.sh [unit|integration|lab|all]
+# Unit tests are cmocka binaries in build/tests/. Integration and lab tests
+# are scripts that print one "ok NAME" or "not ok NAME" line per check
+# (tests/lib.sh); a script that exits non-zero without a "not ok" line
+# counts as one failure.
+set -u
+cd "$(dirname "$0")/.."
+what=${1:-all}
+passed=0
+failed=0
+failures=()
+
+run_unit() {
+	local bin out p f
+	for bin in build/tests/test_*; do
+		[ -x "$bin" ] || continue
+		out=$("$bin" 2>&1)
+		local rc=$?
+		echo "$out"
+		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -1)
+		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out" | tail -1)
+		passed=$((passed + ${p:-0}))
+		failed=$((failed + ${f:-0}))
+		if [ $rc -ne 0 ] && [ "${f:-0}" -eq 0 ]; then
+			failed=$((failed + 1))
+		fi
+		[ $rc -ne 0 ] && failures+=("$bin")
+	done
+}
+
+run_scripts() {
+	local dir=$1 t out rc p f
+	for t in "$dir"/test_*.sh; do
+		[ -f "$t" ] || continue
+		echo "=== $t"
+		out=$(bash "$t" 2>&1 | tee /dev/stderr)
+		rc=${PIPESTATUS[0]}
+		p=$(grep -c '^ok ' <<<"$out")
+		f=$(grep -c '^not ok ' <<<"$out")
+		passed=$((passed + p))
+		failed=$((failed + f))
+		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+			failed=$((failed + 1))
+			echo "not ok $t exited $rc"
+		fi
+		[ "$rc" -ne 0 ] || [ "$f" -ne 0 ] && failures+=("$t")
+	done
+}
+
+case $what in
+unit) run_unit ;;
+integration) run_scripts tests/integration ;;
+lab) run_scripts tests/lab ;;
+all)
+	run_unit
+	run_scripts tests/integration
+	run_scripts tests/lab
+	;;
+*) echo "usage: tests/run.sh [unit|integration|lab|all]" >&2; exit 2 ;;
+esac
+
+[ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

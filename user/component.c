@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "component.h"
+
+struct verdict {
+	enum role role;
+	enum mesh mesh;
+	char name[RULE_NAME_LEN];
+	bool by_rule;
+};
+
+static bool is_kernel_thread(const struct process *p)
+{
+	return p->pid == 2 || p->ppid == 2 || (!p->exe[0] && !p->ppid);
+}
+
+static void judge(const struct process *p, const struct ruleset *rules,
+		  struct verdict *v)
+{
+	struct proc_facts facts = { p->comm, p->exe, p->cgroup };
+	const struct rule *r = rules_match(rules, &facts);
+
+	memset(v, 0, sizeof(*v));
+	snprintf(v->name, sizeof(v->name), "%s", p->comm[0] ? p->comm : "?");
+	if (r) {
+		v->role = r->role;
+		v->mesh = r->mesh;
+		v->by_rule = true;
+		if (r->name[0])
+			snprintf(v->name, sizeof(v->name), "%s", r->name);
+	} else if (p->in_pod) {
+		v->role = ROLE_APP;
+	} else if (is_kernel_thread(p) && !p->exited) {
+		v->role = ROLE_SYSTEM;
+		snprintf(v->name, sizeof(v->name), "kernel");
+	} else if (!strncmp(p->cgroup, "/system.slice", 13) ||
+		   !strncmp(p->cgroup, "/init.scope", 11)) {
+		v->role = ROLE_SYSTEM;
+	} else {
+		v->role = ROLE_OTHER;
+	}
+}
+
+static void component_id(const struct process *p, const struct verdict *v,
+			 char *id, size_t len)
+{
+	if (p->in_pod)
+		snprintf(id, len, "pod/%s/%.12s", p->pod.pod_uid,
+			 p->pod.container_id[0] ? p->pod.container_id : "pod");
+	else
+		snprintf(id, len, "host/%s", v->name);
+}
+
+static int find_component(const struct run *run, const char *id)
+{
+	for (size_t i = 0; i < run->ncomps; i++)
+		if (!strcmp(run->comps[i].id, id))
+			return i;
+	return -1;
+}
+
+static int add_pid(struct component *c, uint32_t pid)
+{
+	uint32_t *p = realloc(c->pids, (c->npids + 1) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	c->pids = p;
+	c->pids[c->npids++] = pid;
+	return 0;
+}
+
+static int place(struct run *run, struct process *p,
+		 const struct ruleset *rules)
+{
+	char id[COMPONENT_ID_LEN];
+	struct component *c;
+	struct verdict v;
+	int idx;
+
+	judge(p, rules, &v);
+	component_id(p, &v, id, sizeof(id));
+	idx = find_component(run, id);
+	if (idx < 0) {
+		c = run_add_component(run);
+		if (!c)
+			return -ENOMEM;
+		snprintf(c->id, sizeof(c->id), "%s", id);
+		snprintf(c->name, sizeof(c->name), "%s", v.name);
+		c->role = v.role;
+		c->mesh = v.mesh;
+		c->in_pod = p->in_pod;
+		c->pod = p->pod;
+		idx = c - run->comps;
+	} else if (v.by_rule && run->comps[idx].role == ROLE_APP) {
+		/* A container is what its proxy makes it, not its shell. */
+		c = &run->comps[idx];
+		c->role = v.role;
+		c->mesh = v.mesh;
+		snprintf(c->name, sizeof(c->name), "%s", v.name);
+	}
+	c = &run->comps[idx];
+	metrics_add(&c->m, &p->m);
+	p->component = idx;
+	return add_pid(c, p->pid);
+}
+
+/* Apps take the mesh of the sidecar that serves their pod. */
+static void inherit_mesh(struct run *run)
+{
+	for (size_t i = 0; i < run->ncomps; i++) {
+		struct component *app = &run->comps[i];
+
+		if (app->role != ROLE_APP || !app->in_pod || app->mesh)
+			continue;
+		for (size_t j = 0; j < run->ncomps; j++) {
+			const struct component *s = &run->comps[j];
+
+			if (s->role == ROLE_SIDECAR && s->in_pod &&
+			    !strcmp(s->pod.pod_uid, app->pod.pod_uid)) {
+				app->mesh = s->mesh;
+				break;
+			}
+		}
+	}
+}
+
+static int role_rank(enum role r)
+{
+	static const int rank[ROLE_MAX] = {
+		[ROLE_SIDECAR] = 0, [ROLE_NODE_PROXY] = 1,
+		[ROLE_NODE_AGENT] = 2, [ROLE_APP] = 3,
+		[ROLE_SYSTEM] = 4, [ROLE_OTHER] = 5,
+	};
+
+	return rank[r];
+}
+
+static const struct component *sort_base;
+
+static int cmp_component(const void *a, const void *b)
+{
+	const struct component *x = &sort_base[*(const int *)a];
+	const struct component *y = &sort_base[*(const int *)b];
+
+	if (role_rank(x->role) != role_rank(y->role))
+		return role_rank(x->role) - role_rank(y->role);
+	if (x->m.cpu_ns != y->m.cpu_ns)
+		return x->m.cpu_ns < y->m.cpu_ns ? 1 : -1;
+	return strcmp(x->id, y->id);
+}
+
+/* Sorts the components and keeps processes pointing at theirs. */
+static int sort_components(struct run *run)
+{
+	size_t n = run->ncomps;
+	struct component *sorted = malloc(n * sizeof(*sorted) + 1);
+	int *order = malloc(n * sizeof(*order) + 1);
+	int *where = malloc(n * sizeof(*where) + 1);
+
+	if (!sorted || !order || !where) {
+		free(sorted);
+		free(order);
+		free(where);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		order[i] = i;
+	sort_base = run->comps;
+	qsort(order, n, sizeof(*order), cmp_component);
+	for (size_t i = 0; i < n; i++) {
+		sorted[i] = run->comps[order[i]];
+		where[order[i]] = i;
+	}
+	for (size_t i = 0; i < run->nprocs; i++)
+		run->procs[i].component = where[run->procs[i].component];
+	memcpy(run->comps, sorted, n * sizeof(*sorted));
+	free(sorted);
+	free(order);
+	free(where);
+	return 0;
+}
+
+int attribute(struct run *run, const struct ruleset *rules)
+{
+	int err;
+
+	for (size_t i = 0; i < run->nprocs; i++) {
+		err = place(run, &run->procs[i], rules);
+		if (err)
+			return err;
+	}
+	inherit_mesh(run);
+	return sort_components(run);
+}

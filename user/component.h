@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Attribution: folds processes into the components a user reasons about. */
+#ifndef MESHPROF_COMPONENT_H
+#define MESHPROF_COMPONENT_H
+
+#include "rules.h"
+#include "run.h"
+
+/*
+ * Builds run->comps from run->procs: a pod's container is one component, a
+ * host process is grouped by its rule name or comm. Rules decide roles;
+ * unmatched pod containers are apps, and take the mesh of their pod's
+ * sidecar. Components are ordered mesh first, then by CPU time.
+ */
+int attribute(struct run *run, const struct ruleset *rules);
+
+#endif

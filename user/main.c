@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: GPL-2.0
+/* meshprof: what does my service mesh cost me, where, and why? */
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "commands.h"
+
+static const char usage[] =
+"usage: meshprof COMMAND [OPTIONS]\n"
+"\n"
+"Measures what a service mesh costs on this node: CPU, context switches,\n"
+"run-queue delay and socket copies of each mesh component (sidecars, node\n"
+"proxies, agents) against the applications they serve.\n"
+"\n"
+"commands:\n"
+"  record    attach to the kernel for a window, print and save the result\n"
+"  report    print the table of a saved run (FILE.json)\n"
+"\n"
+"  meshprof COMMAND --help   options of a command\n"
+"  meshprof --version\n";
+
+void errorf(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "meshprof%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int parse_number(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v;
+
+	if (!s || !*s)
+		return -1;
+	v = strtod(s, &end);
+	if (*end || v != v || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void bad_option(const char *cmd, char **argv)
+{
+	const char *arg = argv[optind - 1];
+
+	if (optopt && arg[0] == '-' && arg[1] != '-')
+		errorf(cmd, "unknown option or missing value for '-%c' (see --help)", optopt);
+	else
+		errorf(cmd, "unknown option or missing value for '%s' (see --help)", arg);
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	opterr = 0;	/* commands report bad options in one line */
+
+	if (!cmd) {
+		errorf(NULL, "missing command (usage: meshprof COMMAND, see meshprof --help)");
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+		fputs(usage, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version")) {
+		printf("meshprof %s\n", MESHPROF_VERSION);
+		return 0;
+	}
+	if (!strcmp(cmd, "record"))
+		return cmd_record(argc - 1, argv + 1);
+	if (!strcmp(cmd, "report"))
+		return cmd_report(argc - 1, argv + 1);
+	errorf(NULL, "unknown command '%s' (try meshprof --help)", cmd);
+	return EXIT_USAGE;
+}

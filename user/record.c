@@ -1,0 +1,245 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+#include "collect.h"
+#include "commands.h"
+#include "component.h"
+#include "probe.h"
+#include "runjson.h"
+#include "table.h"
+
+static const char usage[] =
+"usage: meshprof record [-d SECONDS] [-o FILE.json] [--rules FILE] [-v]\n"
+"\n"
+"Attaches to the kernel, counts for the window (or until SIGINT/SIGTERM),\n"
+"prints the per-component table and writes the run as JSON.\n"
+"\n"
+"  -d, --duration SECONDS   length of the window (default 10)\n"
+"  -o, --output FILE        write the run as JSON (docs/json.md)\n"
+"      --rules FILE         extra classification rules (docs/rules.md)\n"
+"      --btf FILE           BTF for CO-RE when the kernel has none\n"
+"      --max-procs N        processes tracked in the kernel (default 8192)\n"
+"      --attach MODE        auto (tp_btf, else raw_tp) or raw_tp\n"
+"      --sock-source SRC    auto (sock tracepoints, else syscalls) or syscalls\n"
+"  -q, --quiet              no table on stdout\n"
+"  -v, --verbose            libbpf and verifier messages on stderr\n"
+"  -h, --help\n";
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+struct record_args {
+	double duration;
+	const char *output;
+	const char *rules;
+	bool quiet;
+	bool verbose;
+	struct collect_opts collect;
+};
+
+static int parse_args(int argc, char **argv, struct record_args *a)
+{
+	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK };
+	static const struct option opts[] = {
+		{ "duration", required_argument, NULL, 'd' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "rules", required_argument, NULL, OPT_RULES },
+		{ "btf", required_argument, NULL, OPT_BTF },
+		{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
+		{ "attach", required_argument, NULL, OPT_ATTACH },
+		{ "sock-source", required_argument, NULL, OPT_SOCK },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	double n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "d:o:qvh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_number(optarg, 0.001, 86400 * 365, &a->duration)) {
+				errorf("record", "invalid duration '%s' (seconds, > 0)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'o':
+			a->output = optarg;
+			break;
+		case OPT_RULES:
+			a->rules = optarg;
+			break;
+		case OPT_BTF:
+			a->collect.btf_path = optarg;
+			break;
+		case OPT_MAX_PROCS:
+			if (parse_number(optarg, 64, 1 << 22, &n) || n != (int)n) {
+				errorf("record", "invalid --max-procs '%s' (64..4194304)", optarg);
+				return EXIT_USAGE;
+			}
+			a->collect.max_procs = n;
+			break;
+		case OPT_ATTACH:
+			if (!strcmp(optarg, "auto"))
+				a->collect.attach = ATTACH_AUTO;
+			else if (!strcmp(optarg, "raw_tp"))
+				a->collect.attach = ATTACH_RAW_TP;
+			else {
+				errorf("record", "invalid --attach '%s' (auto or raw_tp)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_SOCK:
+			if (!strcmp(optarg, "auto"))
+				a->collect.sock = SOCK_AUTO;
+			else if (!strcmp(optarg, "syscalls"))
+				a->collect.sock = SOCK_SYSCALLS;
+			else {
+				errorf("record", "invalid --sock-source '%s' (auto or syscalls)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'q':
+			a->quiet = true;
+			break;
+		case 'v':
+			a->verbose = true;
+			break;
+		case 'h':
+			fputs(usage, stdout);
+			return -1;
+		default:
+			bad_option("record", argv);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		errorf("record", "unexpected argument '%s' (see --help)", argv[optind]);
+		return EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void node_facts(struct run *run)
+{
+	struct utsname u;
+
+	if (!uname(&u)) {
+		snprintf(run->hostname, sizeof(run->hostname), "%s", u.nodename);
+		snprintf(run->kernel, sizeof(run->kernel), "%s", u.release);
+	}
+	run->cpus = sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+/* Counts until the window ends or a signal asks us to stop. */
+static int wait_window(struct collector *col, double duration)
+{
+	struct timespec now, end;
+	long left_ms;
+	int err;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_sec += (time_t)duration;
+	end.tv_nsec += (long)((duration - (time_t)duration) * 1e9);
+	if (end.tv_nsec >= 1000000000L) {
+		end.tv_sec++;
+		end.tv_nsec -= 1000000000L;
+	}
+	while (!stop) {
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		left_ms = (end.tv_sec - now.tv_sec) * 1000 +
+			  (end.tv_nsec - now.tv_nsec) / 1000000;
+		if (left_ms <= 0)
+			break;
+		err = collect_poll(col, left_ms < 100 ? left_ms : 100);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int load_rules(struct ruleset *rules, const char *path)
+{
+	char err[512];
+
+	if (path && rules_load(rules, path, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		return -1;
+	}
+	if (rules_add_builtin(rules)) {
+		errorf("record", "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int cmd_record(int argc, char **argv)
+{
+	struct record_args a = {
+		.duration = 10,
+		.collect = { .max_procs = 8192 },
+	};
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct ruleset rules = {};
+	struct collector *col = NULL;
+	struct run run = {};
+	char err[512];
+	int rc = 1;
+
+	rc = parse_args(argc, argv, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
+	collect_set_verbose(a.verbose);
+	if (load_rules(&rules, a.rules))
+		goto cleanup;
+	if (probe_privileges(err, sizeof(err)) ||
+	    probe_btf(a.collect.btf_path, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		goto cleanup;
+	}
+	if (ensure_tracefs(err, sizeof(err)))
+		errorf("record", "warning: %s; syscall tracepoints unavailable", err);
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (collect_start(&col, &a.collect, &run, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		goto cleanup;
+	}
+	if (!a.quiet)
+		fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
+			a.duration);
+	if (wait_window(col, a.duration)) {
+		errorf("record", "reading events failed");
+		goto cleanup;
+	}
+	collect_stop(col);
+	node_facts(&run);
+	if (attribute(&run, &rules)) {
+		errorf("record", "out of memory");
+		goto cleanup;
+	}
+	if (!a.quiet)
+		table_print(stdout, &run);
+	if (a.output && run_write_json(&run, a.output, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		goto cleanup;
+	}
+	rc = 0;
+cleanup:
+	collect_free(col);
+	run_free(&run);
+	rules_free(&rules);
+	return rc;
+}

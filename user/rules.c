@@ -1,0 +1,485 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Rules that map a process to a mesh component role. The file format is
+ * described in docs/rules.md; in short, one rule per line made of
+ * key=value tokens, e.g.
+ *
+ *	comm=haproxy cgroup=*kubepods*pod* role=sidecar mesh=istio
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+static const char *const rules_role_names[ROLE_MAX] = {
+	[ROLE_APP] = "app",
+	[ROLE_SIDECAR] = "sidecar",
+	[ROLE_NODE_PROXY] = "node-proxy",
+	[ROLE_NODE_AGENT] = "node-agent",
+	[ROLE_SYSTEM] = "system",
+	[ROLE_OTHER] = "other",
+};
+
+static const char *const rules_mesh_names[MESH_MAX] = {
+	[MESH_NONE] = "none",
+	[MESH_ISTIO] = "istio",
+	[MESH_ISTIO_AMBIENT] = "istio-ambient",
+	[MESH_LINKERD] = "linkerd",
+	[MESH_CILIUM] = "cilium",
+};
+
+const char *role_name(enum role role)
+{
+	if ((unsigned int)role >= ROLE_MAX)
+		return "unknown";
+	return rules_role_names[role];
+}
+
+const char *mesh_name(enum mesh mesh)
+{
+	if ((unsigned int)mesh >= MESH_MAX)
+		return "unknown";
+	return rules_mesh_names[mesh];
+}
+
+static int rules_lookup(const char *const *names, int n, const char *s)
+{
+	int i;
+
+	if (!s)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+int role_parse(const char *s)
+{
+	return rules_lookup(rules_role_names, ROLE_MAX, s);
+}
+
+int mesh_parse(const char *s)
+{
+	return rules_lookup(rules_mesh_names, MESH_MAX, s);
+}
+
+static void rules_free_one(struct rule *r)
+{
+	free(r->comm);
+	free(r->exe);
+	free(r->cgroup);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Drop the rules from index @len on, so a failed parse adds nothing. */
+static void rules_truncate(struct ruleset *rs, size_t len)
+{
+	while (rs->len > len)
+		rules_free_one(&rs->rules[--rs->len]);
+}
+
+void rules_free(struct ruleset *rs)
+{
+	if (!rs)
+		return;
+	rules_truncate(rs, 0);
+	free(rs->rules);
+	rs->rules = NULL;
+	rs->cap = 0;
+}
+
+/* Takes ownership of @r's strings, also on failure. */
+static int rules_append(struct ruleset *rs, struct rule *r)
+{
+	struct rule *grown;
+	size_t cap;
+
+	if (rs->len == rs->cap) {
+		cap = rs->cap ? rs->cap * 2 : 16;
+		grown = realloc(rs->rules, cap * sizeof(*grown));
+		if (!grown) {
+			rules_free_one(r);
+			return -1;
+		}
+		rs->rules = grown;
+		rs->cap = cap;
+	}
+	rs->rules[rs->len++] = *r;
+	return 0;
+}
+
+static bool rules_glob(const char *pattern, const char *s)
+{
+	/* No FNM_PATHNAME: "*" also spans "/", so "*kubepods*" works. */
+	return !pattern || !fnmatch(pattern, s ? s : "", 0);
+}
+
+const struct rule *rules_match(const struct ruleset *rs,
+			       const struct proc_facts *p)
+{
+	const struct rule *r;
+	size_t i;
+
+	if (!rs || !p)
+		return NULL;
+	for (i = 0; i < rs->len; i++) {
+		r = &rs->rules[i];
+		if (rules_glob(r->comm, p->comm) &&
+		    rules_glob(r->exe, p->exe) &&
+		    rules_glob(r->cgroup, p->cgroup))
+			return r;
+	}
+	return NULL;
+}
+
+/* State of one rules_parse call, for messages. */
+struct rules_ctx {
+	const char *fname;
+	int line;
+	char *err;
+	size_t err_len;
+};
+
+__attribute__((format(printf, 2, 3)))
+static int rules_err(struct rules_ctx *ctx, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!ctx->err || !ctx->err_len)
+		return -1;
+	n = snprintf(ctx->err, ctx->err_len, "%s:%d: ", ctx->fname,
+		     ctx->line);
+	if (n < 0 || (size_t)n >= ctx->err_len)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err + n, ctx->err_len - n, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+static bool rules_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Longest key or value quoted back in a message. */
+#define RULES_QUOTE_MAX 64
+
+/*
+ * Read the value that starts at *@pp (just after "key=") into a new
+ * string in *@out, leaving *@pp after it. @end is the end of the line.
+ */
+static int rules_value(struct rules_ctx *ctx, const char **pp,
+		       const char *end, const char *key, char **out)
+{
+	const char *p = *pp, *start, *stop;
+
+	if (p < end && *p == '"') {
+		start = ++p;
+		stop = memchr(p, '"', end - p);
+		if (!stop)
+			return rules_err(ctx, "unterminated quote in %s=", key);
+		p = stop + 1;
+		if (p < end && !rules_space(*p))
+			return rules_err(ctx,
+				"unexpected '%c' after closing quote of %s=",
+				*p, key);
+	} else {
+		start = p;
+		while (p < end && !rules_space(*p) && *p != '"')
+			p++;
+		stop = p;
+		if (p < end && *p == '"')
+			return rules_err(ctx,
+				"unexpected '\"' inside %s= (quote the whole value)",
+				key);
+	}
+	if (stop == start)
+		return rules_err(ctx, "empty value for %s=", key);
+	*out = strndup(start, stop - start);
+	if (!*out)
+		return rules_err(ctx, "out of memory");
+	*pp = p;
+	return 0;
+}
+
+/* The values of one rule line, before they are checked. */
+struct rules_line {
+	char *comm, *exe, *cgroup, *role, *mesh, *name;
+};
+
+static void rules_line_free(struct rules_line *l)
+{
+	free(l->comm);
+	free(l->exe);
+	free(l->cgroup);
+	free(l->role);
+	free(l->mesh);
+	free(l->name);
+}
+
+static char **rules_slot(struct rules_line *l, const char *key, size_t len)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} keys[] = {
+		{ "comm", offsetof(struct rules_line, comm) },
+		{ "exe", offsetof(struct rules_line, exe) },
+		{ "cgroup", offsetof(struct rules_line, cgroup) },
+		{ "role", offsetof(struct rules_line, role) },
+		{ "mesh", offsetof(struct rules_line, mesh) },
+		{ "name", offsetof(struct rules_line, name) },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (strlen(keys[i].key) == len &&
+		    !memcmp(keys[i].key, key, len))
+			return (char **)((char *)l + keys[i].off);
+	return NULL;
+}
+
+/* Read one key=value token at *@pp into @l. */
+static int rules_token(struct rules_ctx *ctx, const char **pp,
+		       const char *end, struct rules_line *l)
+{
+	const char *p = *pp, *eq, *tok_end = p;
+	char key[16];
+	char **slot;
+	size_t klen;
+
+	while (tok_end < end && !rules_space(*tok_end))
+		tok_end++;
+	eq = memchr(p, '=', tok_end - p);
+	if (!eq || eq == p)
+		return rules_err(ctx, "expected key=value, got '%.*s'",
+				 (int)(tok_end - p > RULES_QUOTE_MAX ?
+				       RULES_QUOTE_MAX : tok_end - p), p);
+	klen = eq - p;
+	slot = rules_slot(l, p, klen);
+	if (!slot)
+		return rules_err(ctx, "unknown key '%.*s'",
+				 (int)(klen > RULES_QUOTE_MAX ?
+				       RULES_QUOTE_MAX : klen), p);
+	snprintf(key, sizeof(key), "%.*s", (int)klen, p);
+	if (*slot)
+		return rules_err(ctx, "duplicate key '%s'", key);
+	*pp = eq + 1;
+	return rules_value(ctx, pp, end, key, slot);
+}
+
+/* Check the values of a complete line and turn them into @r. */
+static int rules_build(struct rules_ctx *ctx, struct rules_line *l,
+		       struct rule *r)
+{
+	int role, mesh = MESH_NONE;
+
+	if (!l->comm && !l->exe && !l->cgroup)
+		return rules_err(ctx,
+			"no match key (need comm=, exe= or cgroup=)");
+	if (!l->role)
+		return rules_err(ctx, "missing role=");
+	role = role_parse(l->role);
+	if (role < 0)
+		return rules_err(ctx,
+			"unknown role '%.*s' (expected app, sidecar, node-proxy, node-agent, system or other)",
+			RULES_QUOTE_MAX, l->role);
+	if (l->mesh)
+		mesh = mesh_parse(l->mesh);
+	if (mesh < 0)
+		return rules_err(ctx,
+			"unknown mesh '%.*s' (expected none, istio, istio-ambient, linkerd or cilium)",
+			RULES_QUOTE_MAX, l->mesh);
+	if (l->name && strlen(l->name) >= RULE_NAME_LEN)
+		return rules_err(ctx, "name longer than %d characters",
+				 RULE_NAME_LEN - 1);
+	memset(r, 0, sizeof(*r));
+	if (l->name)
+		strcpy(r->name, l->name);
+	r->role = role;
+	r->mesh = mesh;
+	r->line = ctx->line;
+	/* The match strings move into the rule. */
+	r->comm = l->comm;
+	r->exe = l->exe;
+	r->cgroup = l->cgroup;
+	l->comm = l->exe = l->cgroup = NULL;
+	return 0;
+}
+
+/* Parse the line [p, end); blank and comment lines add nothing. */
+static int rules_parse_line(struct ruleset *rs, struct rules_ctx *ctx,
+			    const char *p, const char *end)
+{
+	struct rules_line l = { 0 };
+	struct rule r;
+	int ret = 0;
+
+	for (;;) {
+		while (p < end && rules_space(*p))
+			p++;
+		/* A token that starts with '#' comments out the rest. */
+		if (p == end || *p == '#')
+			break;
+		ret = rules_token(ctx, &p, end, &l);
+		if (ret)
+			goto out;
+	}
+	if (!l.comm && !l.exe && !l.cgroup && !l.role && !l.mesh && !l.name)
+		goto out;
+	ret = rules_build(ctx, &l, &r);
+	if (!ret && rules_append(rs, &r))
+		ret = rules_err(ctx, "out of memory");
+out:
+	rules_line_free(&l);
+	return ret;
+}
+
+int rules_parse(struct ruleset *rs, const char *text, const char *fname,
+		char *err, size_t err_len)
+{
+	struct rules_ctx ctx = { fname ? fname : "<rules>", 0, err, err_len };
+	size_t old_len = rs->len;
+	const char *end;
+
+	if (err && err_len)
+		err[0] = '\0';
+	for (; text && *text; text = *end ? end + 1 : end) {
+		ctx.line++;
+		end = strchr(text, '\n');
+		if (!end)
+			end = text + strlen(text);
+		if (rules_parse_line(rs, &ctx, text, end)) {
+			rules_truncate(rs, old_len);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Read all of @f into a NUL-terminated buffer. */
+static char *rules_slurp(FILE *f)
+{
+	size_t len = 0, cap = 4096, n;
+	char *buf = malloc(cap), *grown;
+
+	while (buf) {
+		n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (len < cap - 1)
+			break;
+		cap *= 2;
+		grown = realloc(buf, cap);
+		if (!grown) {
+			free(buf);
+			errno = ENOMEM;
+			return NULL;
+		}
+		buf = grown;
+	}
+	if (!buf) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (ferror(f)) {
+		free(buf);
+		/* fread keeps errno from the failing read(2). */
+		return NULL;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+int rules_load(struct ruleset *rs, const char *path, char *err, size_t err_len)
+{
+	FILE *f = fopen(path, "r");
+	char *text;
+	int ret;
+
+	if (!f)
+		goto fail;
+	text = rules_slurp(f);
+	if (!text) {
+		ret = errno;
+		fclose(f);
+		errno = ret;
+		goto fail;
+	}
+	fclose(f);
+	ret = rules_parse(rs, text, path, err, err_len);
+	free(text);
+	return ret;
+fail:
+	if (err && err_len)
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+	return -1;
+}
+
+/*
+ * comm is the kernel's 15-char name of the thread, which a proxy may
+ * rename (Envoy's workers are "wrk:worker_0"), so every built-in also
+ * matches the executable's basename, and carries an explicit name.
+ * cilium-envoy comes first: the generic envoy rules would claim it.
+ */
+static const struct {
+	const char *comm;
+	const char *exe;
+	enum role role;
+	enum mesh mesh;
+	const char *name;
+} rules_builtin[] = {
+	{ "cilium-envoy", "*/cilium-envoy",
+	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy" },
+	{ "envoy", "*/envoy", ROLE_SIDECAR, MESH_ISTIO, "envoy" },
+	{ "pilot-agent", "*/pilot-agent",
+	  ROLE_SIDECAR, MESH_ISTIO, "pilot-agent" },
+	{ "linkerd2-proxy", "*/linkerd2-proxy",
+	  ROLE_SIDECAR, MESH_LINKERD, "linkerd2-proxy" },
+	{ "ztunnel", "*/ztunnel",
+	  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel" },
+	{ "cilium-agent", "*/cilium-agent",
+	  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
+};
+
+#define RULES_NBUILTIN (sizeof(rules_builtin) / sizeof(rules_builtin[0]))
+
+static int rules_add_one(struct ruleset *rs, const char *comm,
+			 const char *exe, int i)
+{
+	struct rule r = {
+		.role = rules_builtin[i].role,
+		.mesh = rules_builtin[i].mesh,
+	};
+
+	snprintf(r.name, sizeof(r.name), "%s", rules_builtin[i].name);
+	if (comm && !(r.comm = strdup(comm)))
+		return -1;
+	if (exe && !(r.exe = strdup(exe))) {
+		rules_free_one(&r);
+		return -1;
+	}
+	return rules_append(rs, &r);
+}
+
+int rules_add_builtin(struct ruleset *rs)
+{
+	size_t old_len = rs->len, i;
+
+	/* A rule's keys are ANDed, so "comm or exe" takes two rules. */
+	for (i = 0; i < RULES_NBUILTIN; i++) {
+		if (rules_add_one(rs, rules_builtin[i].comm, NULL, i) ||
+		    rules_add_one(rs, NULL, rules_builtin[i].exe, i)) {
+			rules_truncate(rs, old_len);
+			return -1;
+		}
+	}
+	return 0;
+}

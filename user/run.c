@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include "run.h"
+
+void metrics_add(struct metrics *dst, const struct metrics *src)
+{
+	dst->cpu_ns += src->cpu_ns;
+	dst->runq_ns += src->runq_ns;
+	dst->runq_waits += src->runq_waits;
+	dst->vol_switches += src->vol_switches;
+	dst->invol_switches += src->invol_switches;
+	dst->wakeups += src->wakeups;
+	for (int i = 0; i < MAX_SLOTS; i++)
+		dst->runq_hist[i] += src->runq_hist[i];
+	dst->bytes_sent += src->bytes_sent;
+	dst->bytes_recv += src->bytes_recv;
+	dst->send_calls += src->send_calls;
+	dst->recv_calls += src->recv_calls;
+	dst->tcp_connects += src->tcp_connects;
+	dst->tcp_accepts += src->tcp_accepts;
+	dst->tcp_closes += src->tcp_closes;
+	dst->tcp_retransmits += src->tcp_retransmits;
+}
+
+/* Grows @arr to hold one more element of @size; NULL on exhaustion. */
+static void *grow(void **arr, size_t *len, size_t *cap, size_t size)
+{
+	char *p;
+
+	if (*len == *cap) {
+		size_t ncap = *cap ? *cap * 2 : 64;
+
+		p = realloc(*arr, ncap * size);
+		if (!p)
+			return NULL;
+		*arr = p;
+		*cap = ncap;
+	}
+	p = (char *)*arr + (*len)++ * size;
+	memset(p, 0, size);
+	return p;
+}
+
+struct process *run_add_process(struct run *run)
+{
+	struct process *p;
+
+	p = grow((void **)&run->procs, &run->nprocs, &run->procs_cap,
+		 sizeof(*p));
+	if (p)
+		p->component = -1;
+	return p;
+}
+
+struct component *run_add_component(struct run *run)
+{
+	return grow((void **)&run->comps, &run->ncomps, &run->comps_cap,
+		    sizeof(struct component));
+}
+
+void run_free(struct run *run)
+{
+	for (size_t i = 0; i < run->ncomps; i++)
+		free(run->comps[i].pids);
+	free(run->comps);
+	free(run->procs);
+	memset(run, 0, sizeof(*run));
+}
+
+const char *drop_name(enum drop_reason reason)
+{
+	static const char *const names[DROP_MAX] = {
+		[DROP_PROC_MAP] = "proc_map_full",
+		[DROP_HIST_MAP] = "hist_map_full",
+		[DROP_THREAD_MAP] = "thread_map_full",
+		[DROP_CONN_MAP] = "conn_map_full",
+		[DROP_EVENTS] = "lifecycle_events_lost",
+		[DROP_FD_MAP] = "syscall_io_map_full",
+		[UNOWNED_RETRANSMIT] = "retransmits_unattributed",
+	};
+
+	return reason < DROP_MAX ? names[reason] : "unknown";
+}

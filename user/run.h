@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The data model of one recording: processes folded into components. */
+#ifndef MESHPROF_RUN_H
+#define MESHPROF_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+#include "meshprof.h"
+#include "cgroup.h"
+#include "rules.h"
+
+#define COMM_LEN 16
+#define EXE_LEN 256
+#define COMPONENT_ID_LEN 128
+
+struct metrics {
+	uint64_t cpu_ns;
+	uint64_t runq_ns;
+	uint64_t runq_waits;
+	uint64_t vol_switches;
+	uint64_t invol_switches;
+	uint64_t wakeups;
+	uint64_t runq_hist[MAX_SLOTS];	/* slot i: waits in [2^i, 2^(i+1)) ns */
+	uint64_t bytes_sent;
+	uint64_t bytes_recv;
+	uint64_t send_calls;
+	uint64_t recv_calls;
+	uint64_t tcp_connects;
+	uint64_t tcp_accepts;
+	uint64_t tcp_closes;
+	uint64_t tcp_retransmits;
+};
+
+struct process {
+	uint32_t pid;
+	uint32_t ppid;
+	char comm[COMM_LEN];
+	char exe[EXE_LEN];
+	char cgroup[CGROUP_PATH_LEN];
+	struct pod_ident pod;
+	bool in_pod;
+	bool exited;
+	uint64_t exit_ns;		/* monotonic; 0 while alive */
+	int component;			/* index into run.components, -1 unset */
+	struct metrics m;
+};
+
+struct component {
+	char id[COMPONENT_ID_LEN];
+	char name[RULE_NAME_LEN];
+	enum role role;
+	enum mesh mesh;
+	bool in_pod;
+	struct pod_ident pod;
+	uint32_t *pids;
+	size_t npids;
+	struct metrics m;
+};
+
+struct run {
+	double start;			/* seconds since the epoch */
+	double end;
+	double seconds;
+	char hostname[256];
+	char kernel[128];
+	int cpus;
+	char probe_sched[16];		/* "tp_btf" or "raw_tp" */
+	char probe_sock[16];		/* "tp_btf", "raw_tp" or "syscalls" */
+	char unavailable[256];		/* metrics this kernel cannot give */
+	uint64_t drops[DROP_MAX];
+	struct process *procs;
+	size_t nprocs, procs_cap;
+	struct component *comps;
+	size_t ncomps, comps_cap;
+};
+
+void metrics_add(struct metrics *dst, const struct metrics *src);
+struct process *run_add_process(struct run *run);
+struct component *run_add_component(struct run *run);
+void run_free(struct run *run);
+const char *drop_name(enum drop_reason reason);
+
+#endif

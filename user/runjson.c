@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/* A run as JSON (docs/json.md), written by record and read by report. */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "runjson.h"
+
+#define NS_PER_S 1e9
+
+static double secs(uint64_t ns)
+{
+	return ns / NS_PER_S;
+}
+
+static void put(struct json_object *o, const char *k, struct json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+static void put_u64(struct json_object *o, const char *k, uint64_t v)
+{
+	put(o, k, json_object_new_uint64(v));
+}
+
+static void put_str(struct json_object *o, const char *k, const char *v)
+{
+	put(o, k, json_object_new_string(v));
+}
+
+static void put_metrics(struct json_object *o, const struct metrics *m)
+{
+	struct json_object *cpu = json_object_new_object();
+	struct json_object *sched = json_object_new_object();
+	struct json_object *net = json_object_new_object();
+	struct json_object *tcp = json_object_new_object();
+	struct json_object *hist = json_object_new_array();
+
+	put(cpu, "seconds", json_object_new_double(secs(m->cpu_ns)));
+	put_u64(sched, "voluntary_switches", m->vol_switches);
+	put_u64(sched, "involuntary_switches", m->invol_switches);
+	put(sched, "runq_wait_seconds", json_object_new_double(secs(m->runq_ns)));
+	put_u64(sched, "runq_waits", m->runq_waits);
+	put_u64(sched, "wakeups", m->wakeups);
+	for (int i = 0; i < MAX_SLOTS; i++)
+		json_object_array_add(hist, json_object_new_uint64(m->runq_hist[i]));
+	put(sched, "runq_wait_hist_log2_ns", hist);
+	put_u64(net, "bytes_sent", m->bytes_sent);
+	put_u64(net, "bytes_received", m->bytes_recv);
+	put_u64(net, "send_calls", m->send_calls);
+	put_u64(net, "recv_calls", m->recv_calls);
+	put_u64(tcp, "connects", m->tcp_connects);
+	put_u64(tcp, "accepts", m->tcp_accepts);
+	put_u64(tcp, "closes", m->tcp_closes);
+	put_u64(tcp, "retransmits", m->tcp_retransmits);
+	put(o, "cpu", cpu);
+	put(o, "sched", sched);
+	put(o, "net", net);
+	put(o, "tcp", tcp);
+}
+
+static struct json_object *pod_json(const struct pod_ident *pod)
+{
+	struct json_object *o = json_object_new_object();
+
+	put_str(o, "uid", pod->pod_uid);
+	put_str(o, "container_id", pod->container_id);
+	put_str(o, "runtime", runtime_name(pod->runtime));
+	put_str(o, "qos", qos_name(pod->qos));
+	return o;
+}
+
+static struct json_object *component_json(const struct component *c)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *pids = json_object_new_array();
+
+	put_str(o, "id", c->id);
+	put_str(o, "name", c->name);
+	put_str(o, "role", role_name(c->role));
+	put_str(o, "mesh", mesh_name(c->mesh));
+	put(o, "pod", c->in_pod ? pod_json(&c->pod) : NULL);
+	for (size_t i = 0; i < c->npids; i++)
+		json_object_array_add(pids, json_object_new_int64(c->pids[i]));
+	put(o, "pids", pids);
+	put_metrics(o, &c->m);
+	return o;
+}
+
+static struct json_object *process_json(const struct run *run,
+					const struct process *p)
+{
+	struct json_object *o = json_object_new_object();
+
+	put_u64(o, "pid", p->pid);
+	put_u64(o, "ppid", p->ppid);
+	put_str(o, "comm", p->comm);
+	put_str(o, "exe", p->exe);
+	put_str(o, "cgroup", p->cgroup);
+	put_str(o, "component", p->component >= 0 ?
+				run->comps[p->component].id : "");
+	put(o, "exited", json_object_new_boolean(p->exited));
+	put_metrics(o, &p->m);
+	return o;
+}
+
+struct json_object *run_to_json(const struct run *run)
+{
+	struct json_object *root = json_object_new_object();
+	struct json_object *window = json_object_new_object();
+	struct json_object *node = json_object_new_object();
+	struct json_object *probes = json_object_new_object();
+	struct json_object *drops = json_object_new_object();
+	struct json_object *unavail = json_object_new_array();
+	struct json_object *comps = json_object_new_array();
+	struct json_object *procs = json_object_new_array();
+	char buf[sizeof(run->unavailable)], *tok, *save;
+
+	put_str(root, "schema", RUN_SCHEMA);
+	put_str(root, "meshprof_version", MESHPROF_VERSION);
+	put(window, "start", json_object_new_double(run->start));
+	put(window, "end", json_object_new_double(run->end));
+	put(window, "seconds", json_object_new_double(run->seconds));
+	put(root, "window", window);
+	put_str(node, "hostname", run->hostname);
+	put_str(node, "kernel", run->kernel);
+	put(node, "cpus", json_object_new_int(run->cpus));
+	put(root, "node", node);
+	put_str(probes, "sched", run->probe_sched);
+	put_str(probes, "sock", run->probe_sock);
+	snprintf(buf, sizeof(buf), "%s", run->unavailable);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+		json_object_array_add(unavail, json_object_new_string(tok));
+	put(probes, "unavailable", unavail);
+	put(root, "probes", probes);
+	for (int r = 0; r < DROP_MAX; r++)
+		put_u64(drops, drop_name(r), run->drops[r]);
+	put(root, "drops", drops);
+	for (size_t i = 0; i < run->ncomps; i++)
+		json_object_array_add(comps, component_json(&run->comps[i]));
+	put(root, "components", comps);
+	for (size_t i = 0; i < run->nprocs; i++)
+		json_object_array_add(procs, process_json(run, &run->procs[i]));
+	put(root, "processes", procs);
+	return root;
+}
+
+int run_write_json(const struct run *run, const char *path, char *err,
+		   size_t err_len)
+{
+	struct json_object *root = run_to_json(run);
+	int rc = json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY |
+				       JSON_C_TO_STRING_NOSLASHESCAPE);
+
+	json_object_put(root);
+	if (rc) {
+		snprintf(err, err_len, "%s: cannot write: %s", path,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- reading: every field is checked, errors name the JSON path ---- */
+
+struct reader {
+	const char *file;
+	char *err;
+	size_t err_len;
+	int failed;
+};
+
+static void fail(struct reader *rd, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (rd->failed++)
+		return;
+	n = snprintf(rd->err, rd->err_len, "%s: ", rd->file);
+	va_start(ap, fmt);
+	vsnprintf(rd->err + n, rd->err_len - n, fmt, ap);
+	va_end(ap);
+}
+
+static struct json_object *field(struct reader *rd, struct json_object *o,
+				 const char *where, const char *key,
+				 enum json_type type)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !v) {
+		fail(rd, "missing %s.%s", where, key);
+		return NULL;
+	}
+	if (json_object_get_type(v) == type ||
+	    (type == json_type_double && json_object_is_type(v, json_type_int)))
+		return v;
+	fail(rd, "%s.%s has the wrong type", where, key);
+	return NULL;
+}
+
+static struct json_object *obj(struct reader *rd, struct json_object *o,
+			       const char *where, const char *key)
+{
+	return field(rd, o, where, key, json_type_object);
+}
+
+static uint64_t get_u64(struct reader *rd, struct json_object *o,
+			const char *where, const char *key)
+{
+	struct json_object *v = field(rd, o, where, key, json_type_int);
+
+	if (!v)
+		return 0;
+	if (json_object_get_int64(v) < 0) {
+		fail(rd, "%s.%s is negative", where, key);
+		return 0;
+	}
+	return json_object_get_uint64(v);
+}
+
+static double get_double(struct reader *rd, struct json_object *o,
+			 const char *where, const char *key)
+{
+	struct json_object *v = field(rd, o, where, key, json_type_double);
+	double d = v ? json_object_get_double(v) : 0;
+
+	if (v && (!isfinite(d) || d < 0))
+		fail(rd, "%s.%s is not a non-negative number", where, key);
+	return d;
+}
+
+static void get_str(struct reader *rd, struct json_object *o,
+		    const char *where, const char *key, char *dst, size_t len)
+{
+	struct json_object *v = field(rd, o, where, key, json_type_string);
+
+	snprintf(dst, len, "%s", v ? json_object_get_string(v) : "");
+}
+
+static uint64_t ns_of(double s)
+{
+	return (uint64_t)llround(s * NS_PER_S);
+}
+
+static void read_metrics(struct reader *rd, struct json_object *o,
+			 const char *where, struct metrics *m)
+{
+	struct json_object *cpu = obj(rd, o, where, "cpu");
+	struct json_object *sched = obj(rd, o, where, "sched");
+	struct json_object *net = obj(rd, o, where, "net");
+	struct json_object *tcp = obj(rd, o, where, "tcp");
+	struct json_object *hist;
+	char w_cpu[64], w_sched[64], w_net[64], w_tcp[64];
+
+	if (rd->failed)
+		return;
+	snprintf(w_cpu, sizeof(w_cpu), "%s.cpu", where);
+	snprintf(w_sched, sizeof(w_sched), "%s.sched", where);
+	snprintf(w_net, sizeof(w_net), "%s.net", where);
+	snprintf(w_tcp, sizeof(w_tcp), "%s.tcp", where);
+	m->cpu_ns = ns_of(get_double(rd, cpu, w_cpu, "seconds"));
+	m->vol_switches = get_u64(rd, sched, w_sched, "voluntary_switches");
+	m->invol_switches = get_u64(rd, sched, w_sched, "involuntary_switches");
+	m->runq_ns = ns_of(get_double(rd, sched, w_sched, "runq_wait_seconds"));
+	m->runq_waits = get_u64(rd, sched, w_sched, "runq_waits");
+	m->wakeups = get_u64(rd, sched, w_sched, "wakeups");
+	hist = field(rd, sched, w_sched, "runq_wait_hist_log2_ns",
+		     json_type_array);
+	for (size_t i = 0; hist && i < json_object_array_length(hist) &&
+			   i < MAX_SLOTS; i++)
+		m->runq_hist[i] = json_object_get_uint64(
+			json_object_array_get_idx(hist, i));
+	m->bytes_sent = get_u64(rd, net, w_net, "bytes_sent");
+	m->bytes_recv = get_u64(rd, net, w_net, "bytes_received");
+	m->send_calls = get_u64(rd, net, w_net, "send_calls");
+	m->recv_calls = get_u64(rd, net, w_net, "recv_calls");
+	m->tcp_connects = get_u64(rd, tcp, w_tcp, "connects");
+	m->tcp_accepts = get_u64(rd, tcp, w_tcp, "accepts");
+	m->tcp_closes = get_u64(rd, tcp, w_tcp, "closes");
+	m->tcp_retransmits = get_u64(rd, tcp, w_tcp, "retransmits");
+}
+
+static int parse_enum(struct reader *rd, const char *where, const char *what,
+		      const char *s, int (*parse)(const char *))
+{
+	int v = parse(s);
+
+	if (v < 0) {
+		fail(rd, "%s: unknown %s \"%s\"", where, what, s);
+		return 0;
+	}
+	return v;
+}
+
+static int parse_runtime(const char *s)
+{
+	for (int rt = RUNTIME_NONE; rt <= RUNTIME_UNKNOWN; rt++)
+		if (!strcmp(s, runtime_name(rt)))
+			return rt;
+	return -1;
+}
+
+static int parse_qos(const char *s)
+{
+	for (int q = QOS_NONE; q <= QOS_BESTEFFORT; q++)
+		if (!strcmp(s, qos_name(q)))
+			return q;
+	return -1;
+}
+
+static void read_pod(struct reader *rd, struct json_object *o,
+		     const char *where, struct component *c)
+{
+	struct json_object *pod;
+	char buf[32];
+
+	if (!json_object_object_get_ex(o, "pod", &pod)) {
+		fail(rd, "missing %s.pod", where);
+		return;
+	}
+	if (!pod)
+		return;
+	c->in_pod = true;
+	get_str(rd, pod, where, "uid", c->pod.pod_uid, sizeof(c->pod.pod_uid));
+	get_str(rd, pod, where, "container_id", c->pod.container_id,
+		sizeof(c->pod.container_id));
+	get_str(rd, pod, where, "runtime", buf, sizeof(buf));
+	c->pod.runtime = parse_enum(rd, where, "runtime", buf, parse_runtime);
+	get_str(rd, pod, where, "qos", buf, sizeof(buf));
+	c->pod.qos = parse_enum(rd, where, "qos", buf, parse_qos);
+}
+
+static void read_component(struct reader *rd, struct run *run,
+			   struct json_object *o, size_t i)
+{
+	struct component *c = run_add_component(run);
+	struct json_object *pids;
+	char where[48], buf[32];
+
+	snprintf(where, sizeof(where), "components[%zu]", i);
+	if (!c) {
+		fail(rd, "out of memory");
+		return;
+	}
+	get_str(rd, o, where, "id", c->id, sizeof(c->id));
+	get_str(rd, o, where, "name", c->name, sizeof(c->name));
+	get_str(rd, o, where, "role", buf, sizeof(buf));
+	c->role = parse_enum(rd, where, "role", buf, role_parse);
+	get_str(rd, o, where, "mesh", buf, sizeof(buf));
+	c->mesh = parse_enum(rd, where, "mesh", buf, mesh_parse);
+	read_pod(rd, o, where, c);
+	pids = field(rd, o, where, "pids", json_type_array);
+	if (pids && json_object_array_length(pids)) {
+		c->npids = json_object_array_length(pids);
+		c->pids = calloc(c->npids, sizeof(*c->pids));
+		for (size_t k = 0; c->pids && k < c->npids; k++)
+			c->pids[k] = json_object_get_int64(
+				json_object_array_get_idx(pids, k));
+	}
+	read_metrics(rd, o, where, &c->m);
+}
+
+static void read_process(struct reader *rd, struct run *run,
+			 struct json_object *o, size_t i)
+{
+	struct process *p = run_add_process(run);
+	struct json_object *v;
+	char where[48], comp[COMPONENT_ID_LEN];
+
+	snprintf(where, sizeof(where), "processes[%zu]", i);
+	if (!p) {
+		fail(rd, "out of memory");
+		return;
+	}
+	p->pid = get_u64(rd, o, where, "pid");
+	p->ppid = get_u64(rd, o, where, "ppid");
+	get_str(rd, o, where, "comm", p->comm, sizeof(p->comm));
+	get_str(rd, o, where, "exe", p->exe, sizeof(p->exe));
+	get_str(rd, o, where, "cgroup", p->cgroup, sizeof(p->cgroup));
+	get_str(rd, o, where, "component", comp, sizeof(comp));
+	for (size_t k = 0; k < run->ncomps; k++)
+		if (!strcmp(run->comps[k].id, comp))
+			p->component = k;
+	v = field(rd, o, where, "exited", json_type_boolean);
+	p->exited = v && json_object_get_boolean(v);
+	read_metrics(rd, o, where, &p->m);
+}
+
+static void read_header(struct reader *rd, struct json_object *root,
+			struct run *run)
+{
+	struct json_object *w, *node, *probes, *drops, *v;
+	char schema[64];
+
+	get_str(rd, root, "$", "schema", schema, sizeof(schema));
+	if (!rd->failed && strcmp(schema, RUN_SCHEMA)) {
+		fail(rd, "schema is \"%s\", expected \"%s\"", schema, RUN_SCHEMA);
+		return;
+	}
+	w = obj(rd, root, "$", "window");
+	node = obj(rd, root, "$", "node");
+	probes = obj(rd, root, "$", "probes");
+	drops = obj(rd, root, "$", "drops");
+	if (rd->failed)
+		return;
+	run->start = get_double(rd, w, "window", "start");
+	run->end = get_double(rd, w, "window", "end");
+	run->seconds = get_double(rd, w, "window", "seconds");
+	get_str(rd, node, "node", "hostname", run->hostname,
+		sizeof(run->hostname));
+	get_str(rd, node, "node", "kernel", run->kernel, sizeof(run->kernel));
+	v = field(rd, node, "node", "cpus", json_type_int);
+	run->cpus = v ? json_object_get_int(v) : 0;
+	get_str(rd, probes, "probes", "sched", run->probe_sched,
+		sizeof(run->probe_sched));
+	get_str(rd, probes, "probes", "sock", run->probe_sock,
+		sizeof(run->probe_sock));
+	v = field(rd, probes, "probes", "unavailable", json_type_array);
+	for (size_t i = 0; v && i < json_object_array_length(v); i++) {
+		size_t len = strlen(run->unavailable);
+
+		snprintf(run->unavailable + len, sizeof(run->unavailable) - len,
+			 "%s%s", len ? "," : "",
+			 json_object_get_string(json_object_array_get_idx(v, i)));
+	}
+	for (int r = 0; r < DROP_MAX; r++)
+		run->drops[r] = get_u64(rd, drops, "drops", drop_name(r));
+}
+
+int run_read_json(struct run *run, const char *path, char *err,
+		  size_t err_len)
+{
+	struct reader rd = { .file = path, .err = err, .err_len = err_len };
+	struct json_object *root, *comps, *procs;
+	FILE *f;
+
+	memset(run, 0, sizeof(*run));
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, err_len, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	root = json_object_from_file(path);
+	if (!root) {
+		snprintf(err, err_len, "%s: not valid JSON: %s", path,
+			 json_util_get_last_err());
+		err[strcspn(err, "\n")] = '\0';
+		return -1;
+	}
+	if (!json_object_is_type(root, json_type_object))
+		fail(&rd, "top level is not an object");
+	else
+		read_header(&rd, root, run);
+	comps = rd.failed ? NULL :
+		field(&rd, root, "$", "components", json_type_array);
+	for (size_t i = 0; comps && !rd.failed &&
+			   i < json_object_array_length(comps); i++)
+		read_component(&rd, run, json_object_array_get_idx(comps, i), i);
+	procs = rd.failed ? NULL :
+		field(&rd, root, "$", "processes", json_type_array);
+	for (size_t i = 0; procs && !rd.failed &&
+			   i < json_object_array_length(procs); i++)
+		read_process(&rd, run, json_object_array_get_idx(procs, i), i);
+	json_object_put(root);
+	if (rd.failed) {
+		run_free(run);
+		return -1;
+	}
+	return 0;
+}

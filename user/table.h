@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef MESHPROF_TABLE_H
+#define MESHPROF_TABLE_H
+
+#include <stdio.h>
+#include "run.h"
+
+/* The per-component table that record and report print. */
+void table_print(FILE *out, const struct run *run);
+
+#endif
