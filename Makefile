@@ -30,7 +30,7 @@ WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS)
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
-	wrk openssl procps prometheus curl
+	wrk openssl procps curl util-linux
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
