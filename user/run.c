@@ -21,6 +21,9 @@ void metrics_add(struct metrics *dst, const struct metrics *src)
 	dst->tcp_accepts += src->tcp_accepts;
 	dst->tcp_closes += src->tcp_closes;
 	dst->tcp_retransmits += src->tcp_retransmits;
+	dst->exchanges += src->exchanges;
+	dst->rss_avg_bytes += src->rss_avg_bytes;
+	dst->rss_peak_bytes += src->rss_peak_bytes;
 }
 
 /* Grows @arr to hold one more element of @size; NULL on exhaustion. */

@@ -31,6 +31,10 @@ struct metrics {
 	uint64_t tcp_accepts;
 	uint64_t tcp_closes;
 	uint64_t tcp_retransmits;
+	uint64_t exchanges;		/* request/response turns on its sockets */
+	uint64_t rss_avg_bytes;		/* mean resident memory over the window */
+	uint64_t rss_peak_bytes;	/* highest sample (components: sum of
+					 * their processes' peaks) */
 };
 
 struct process {
@@ -68,6 +72,11 @@ struct run {
 	int cpus;
 	char probe_sched[16];		/* "tp_btf" or "raw_tp" */
 	char probe_sock[16];		/* "tp_btf", "raw_tp" or "syscalls" */
+	double cpu_capacity_cores;	/* assigned CPU; 0 = node CPUs */
+	uint64_t requests;		/* work done in the window; 0 unknown */
+	char requests_source[24];	/* "load-generator" or "sockets" */
+	double latency_p50_s;		/* client-observed; < 0 unknown */
+	double latency_p99_s;
 	char unavailable[256];		/* metrics this kernel cannot give */
 	uint64_t drops[DROP_MAX];
 	struct process *procs;
