@@ -74,12 +74,20 @@ struct {
 	__type(value, __u32);
 } conn_owner SEC(".maps");
 
-/* syscall fallback: tid -> direction of the socket I/O syscall in flight */
+/* struct sock * -> which way its data last moved */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);
+	__type(value, struct sock_turn);
+} sock_turns SEC(".maps");
+
+/* syscall fallback: tid -> the socket I/O syscall in flight */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
-	__type(value, __u32);
+	__type(value, struct inflight_io);
 } inflight_io SEC(".maps");
 
 struct {
@@ -349,7 +357,28 @@ static __always_inline bool is_inet(struct sock *sk)
 	return family == AF_INET || family == AF_INET6;
 }
 
-static __always_inline void account_io(bool send, long ret)
+/*
+ * A served exchange is data received on an accepted connection followed by
+ * data sent back on it: one request/response turn of a server, whatever
+ * the protocol, even encrypted.
+ */
+static __always_inline void track_turn(struct sock *sk, bool send,
+				       struct proc_stats *st)
+{
+	struct sock_turn *turn, fresh = { .dir = send ? TURN_SEND : TURN_RECV };
+	__u64 key = (__u64)sk;
+
+	turn = bpf_map_lookup_elem(&sock_turns, &key);
+	if (!turn) {
+		bpf_map_update_elem(&sock_turns, &key, &fresh, BPF_ANY);
+		return;
+	}
+	if (send && turn->passive && turn->dir == TURN_RECV)
+		st->exchanges++;
+	turn->dir = fresh.dir;
+}
+
+static __always_inline void account_io(struct sock *sk, bool send, long ret)
 {
 	struct proc_stats *st;
 
@@ -365,6 +394,8 @@ static __always_inline void account_io(bool send, long ret)
 		st->bytes_recv += ret;
 		st->recv_calls++;
 	}
+	if (ret > 0)
+		track_turn(sk, send, st);
 }
 
 static __always_inline int on_sock_io(bool send, struct sock *sk, int ret,
@@ -377,7 +408,7 @@ static __always_inline int on_sock_io(bool send, struct sock *sk, int ret,
 		return 0;
 	if (!is_inet(sk))
 		return 0;
-	account_io(send, ret);
+	account_io(sk, send, ret);
 	return 0;
 }
 
@@ -434,13 +465,14 @@ static __always_inline struct sock *fd_inet_sock(long fd)
 static __always_inline int io_enter(bool send, long fd)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
-	__u32 dir = send;
+	struct inflight_io io = { .send = send };
 
 	if (!counting)
 		return 0;
-	if (!fd_inet_sock(fd))
+	io.sk = (__u64)fd_inet_sock(fd);
+	if (!io.sk)
 		return 0;
-	if (bpf_map_update_elem(&inflight_io, &tid, &dir, BPF_ANY))
+	if (bpf_map_update_elem(&inflight_io, &tid, &io, BPF_ANY))
 		count_drop(DROP_FD_MAP);
 	return 0;
 }
@@ -448,17 +480,16 @@ static __always_inline int io_enter(bool send, long fd)
 static __always_inline int io_exit(long ret)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
-	__u32 *dir;
-	bool send;
+	struct inflight_io *inflight, io;
 
 	if (!counting)
 		return 0;
-	dir = bpf_map_lookup_elem(&inflight_io, &tid);
-	if (!dir)
+	inflight = bpf_map_lookup_elem(&inflight_io, &tid);
+	if (!inflight)
 		return 0;
-	send = *dir;
+	io = *inflight;
 	bpf_map_delete_elem(&inflight_io, &tid);
-	account_io(send, ret);
+	account_io((struct sock *)io.sk, io.send, ret);
 	return 0;
 }
 
@@ -522,6 +553,7 @@ static __always_inline int on_state(struct sock *sk, int oldstate,
 	if (st)
 		st->tcp_closes++;
 	bpf_map_delete_elem(&conn_owner, &key);
+	bpf_map_delete_elem(&sock_turns, &key);
 	return 0;
 }
 
@@ -571,8 +603,10 @@ int BPF_PROG(retransmit_raw, struct sock *sk)
 /* Passive opens complete in softirq; the owner is whoever accepts. */
 static __always_inline int on_accept(long fd)
 {
+	struct sock_turn accepted = { .passive = 1 };
 	struct proc_stats *st;
 	struct sock *sk;
+	__u64 key;
 
 	if (!counting)
 		return 0;
@@ -585,6 +619,8 @@ static __always_inline int on_accept(long fd)
 	if (st)
 		st->tcp_accepts++;
 	own_conn(sk, current_tgid());
+	key = (__u64)sk;
+	bpf_map_update_elem(&sock_turns, &key, &accepted, BPF_ANY);
 	return 0;
 }
 

@@ -22,6 +22,25 @@ struct proc_stats {
 	__u64 tcp_accepts;	/* passive opens (accept) */
 	__u64 tcp_closes;	/* connections it owned that reached CLOSE */
 	__u64 tcp_retransmits;	/* retransmitted segments of its connections */
+	__u64 exchanges;	/* request/response turns it served */
+};
+
+enum turn_dir {
+	TURN_NONE,
+	TURN_RECV,
+	TURN_SEND,
+};
+
+struct sock_turn {
+	__u8 dir;		/* enum turn_dir: the last data movement */
+	__u8 passive;		/* accepted (server side) */
+	__u8 pad[6];
+};
+
+struct inflight_io {
+	__u64 sk;
+	__u32 send;
+	__u32 pad;
 };
 
 /* log2 histogram of run-queue waits, one per process. */

@@ -16,6 +16,7 @@
 /* An exited process's last context switch comes after its exit event:
  * read its counters only after this long. */
 #define EXIT_GRACE_NS 200000000ULL
+#define MEM_SAMPLE_NS 1000000000ULL
 
 /* A tracepoint meshprof attaches with a tp_btf and a raw_tp program named
  * BASE_btf and BASE_raw. */
@@ -38,6 +39,14 @@ static const struct tp_prog tp_progs[] = {
 	{ "retransmit", "tcp_retransmit_skb", "tcp.retransmits" },
 };
 
+/* Collection bookkeeping for one record of run->procs. */
+struct rec_state {
+	bool seen;		/* had activity in the window */
+	bool sample_mem;	/* a pod or rule-matched process */
+	uint64_t rss_sum;	/* over sampling rounds, for the mean */
+	uint64_t rss_peak;
+};
+
 /* pid -> index of its latest record in run->procs (open addressing). */
 struct pid_index {
 	uint32_t *pids;		/* 0 marks an empty slot */
@@ -54,8 +63,11 @@ struct collector {
 	size_t npending, pending_cap;
 	int ncpus;
 	void *percpu_buf;
-	bool *seen;		/* record had activity in the window */
-	size_t seen_cap;
+	struct rec_state *state;	/* parallel to run->procs */
+	size_t state_cap;
+	const struct ruleset *rules;
+	uint64_t mem_samples;		/* memory sampling rounds so far */
+	uint64_t next_sample_ns;
 	uint64_t start_ns;
 };
 
@@ -149,20 +161,43 @@ static int pid_index_set(struct pid_index *ix, uint32_t pid, int idx)
 	return 0;
 }
 
-static int mark_seen(struct collector *c, int idx)
+static struct rec_state *state_of(struct collector *c, int idx)
 {
-	if ((size_t)idx >= c->seen_cap) {
+	if ((size_t)idx >= c->state_cap) {
 		size_t ncap = c->run->procs_cap;
-		bool *s = realloc(c->seen, ncap * sizeof(*s));
+		struct rec_state *s = realloc(c->state, ncap * sizeof(*s));
 
 		if (!s)
-			return -ENOMEM;
-		memset(s + c->seen_cap, 0, (ncap - c->seen_cap) * sizeof(*s));
-		c->seen = s;
-		c->seen_cap = ncap;
+			return NULL;
+		memset(s + c->state_cap, 0, (ncap - c->state_cap) * sizeof(*s));
+		c->state = s;
+		c->state_cap = ncap;
 	}
-	c->seen[idx] = true;
+	return &c->state[idx];
+}
+
+static int mark_seen(struct collector *c, int idx)
+{
+	struct rec_state *st = state_of(c, idx);
+
+	if (!st)
+		return -ENOMEM;
+	st->seen = true;
 	return 0;
+}
+
+/* Identity from /proc, and whether the process is worth sampling memory:
+ * memory counts only for components that MeshMark compares. */
+static void identify(struct collector *c, int idx)
+{
+	struct process *p = &c->run->procs[idx];
+	struct proc_facts facts = { p->comm, p->exe, p->cgroup };
+	struct rec_state *st;
+
+	procinfo_fill(p);
+	st = state_of(c, idx);
+	if (st)
+		st->sample_mem = p->in_pod || rules_match(c->rules, &facts);
 }
 
 /* A new record for @pid, replacing any earlier one with that pid. */
@@ -188,7 +223,7 @@ static int record_of(struct collector *c, uint32_t pid)
 		return idx;
 	idx = new_record(c, pid);
 	if (idx >= 0)
-		procinfo_fill(&c->run->procs[idx]);
+		identify(c, idx);
 	return idx;
 }
 
@@ -212,6 +247,7 @@ static void sum_stats(struct collector *c, const struct proc_stats *percpu,
 		m->tcp_accepts += s->tcp_accepts;
 		m->tcp_closes += s->tcp_closes;
 		m->tcp_retransmits += s->tcp_retransmits;
+		m->exchanges += s->exchanges;
 	}
 }
 
@@ -303,14 +339,14 @@ static int on_event(void *ctx, void *data, size_t len)
 		p = &c->run->procs[idx];
 		p->ppid = ev->ppid;
 		snprintf(p->comm, sizeof(p->comm), "%s", ev->comm);
-		procinfo_fill(p);
+		identify(c, idx);
 		break;
 	case EV_EXEC:
 		idx = record_of(c, ev->pid);
 		if (idx < 0)
 			return idx;
 		p = &c->run->procs[idx];
-		procinfo_fill(p);
+		identify(c, idx);
 		snprintf(p->comm, sizeof(p->comm), "%s", ev->comm);
 		break;
 	case EV_EXIT:
@@ -338,7 +374,7 @@ static int snapshot_one(uint32_t pid, void *ctx)
 
 	if (idx < 0)
 		return idx;
-	procinfo_fill(&c->run->procs[idx]);
+	identify(c, idx);
 	return 0;
 }
 
@@ -429,6 +465,26 @@ static int choose_programs(struct collector *c, const struct collect_opts *o,
 	return 0;
 }
 
+/* One round of resident-memory samples of the live processes that matter. */
+static void sample_memory(struct collector *c)
+{
+	uint64_t rss;
+
+	for (size_t i = 0; i < c->run->nprocs && i < c->state_cap; i++) {
+		struct rec_state *st = &c->state[i];
+
+		if (!st->sample_mem || c->run->procs[i].exited ||
+		    procinfo_rss(c->run->procs[i].pid, &rss))
+			continue;
+		st->rss_sum += rss;
+		if (rss > st->rss_peak)
+			st->rss_peak = rss;
+		st->seen |= rss > 0;
+	}
+	c->mem_samples++;
+	c->next_sample_ns = mono_ns() + MEM_SAMPLE_NS;
+}
+
 static void init_slices(struct collector *c)
 {
 	struct cpu_slice *slices = c->percpu_buf;
@@ -465,6 +521,7 @@ int collect_start(struct collector **cp, const struct collect_opts *o,
 		return -ENOMEM;
 	*cp = c;
 	c->run = run;
+	c->rules = o->rules;
 	c->ncpus = libbpf_num_possible_cpus();
 	bufsz = c->ncpus * (sizeof(struct proc_stats) + sizeof(struct cpu_slice));
 	c->percpu_buf = calloc(1, bufsz);
@@ -509,6 +566,7 @@ int collect_start(struct collector **cp, const struct collect_opts *o,
 	c->start_ns = mono_ns();
 	run->start = real_now();
 	c->skel->bss->counting = true;
+	sample_memory(c);
 	return 0;
 }
 
@@ -519,6 +577,8 @@ int collect_poll(struct collector *c, int timeout_ms)
 	if (n < 0 && n != -EINTR)
 		return n;
 	sweep_exited(c, false);
+	if (mono_ns() >= c->next_sample_ns)
+		sample_memory(c);
 	return 0;
 }
 
@@ -574,6 +634,16 @@ static void read_drops(struct collector *c)
 	}
 }
 
+static void fold_memory(struct collector *c)
+{
+	for (size_t i = 0; i < c->run->nprocs && i < c->state_cap; i++) {
+		struct metrics *m = &c->run->procs[i].m;
+
+		m->rss_avg_bytes = c->state[i].rss_sum / c->mem_samples;
+		m->rss_peak_bytes = c->state[i].rss_peak;
+	}
+}
+
 /* Keeps only the processes that did something in the window. */
 static void drop_idle(struct collector *c)
 {
@@ -581,7 +651,7 @@ static void drop_idle(struct collector *c)
 	size_t kept = 0;
 
 	for (size_t i = 0; i < run->nprocs; i++) {
-		if (i < c->seen_cap && c->seen[i])
+		if (i < c->state_cap && c->state[i].seen)
 			run->procs[kept++] = run->procs[i];
 	}
 	run->nprocs = kept;
@@ -591,6 +661,7 @@ int collect_stop(struct collector *c)
 {
 	uint64_t end;
 
+	sample_memory(c);
 	c->skel->bss->counting = false;
 	end = mono_ns();
 	meshprof_bpf__detach(c->skel);
@@ -601,6 +672,7 @@ int collect_stop(struct collector *c)
 	credit_running(c, end);
 	harvest_all(c);
 	read_drops(c);
+	fold_memory(c);
 	drop_idle(c);
 	return 0;
 }
@@ -614,7 +686,7 @@ void collect_free(struct collector *c)
 	free(c->index.pids);
 	free(c->index.idx);
 	free(c->pending);
-	free(c->seen);
+	free(c->state);
 	free(c->percpu_buf);
 	free(c);
 }

@@ -4,6 +4,7 @@
 #define MESHPROF_COLLECT_H
 
 #include <stdbool.h>
+#include "rules.h"
 #include "run.h"
 
 enum attach_mode {
@@ -17,6 +18,7 @@ enum sock_source {
 };
 
 struct collect_opts {
+	const struct ruleset *rules;	/* which processes to sample memory of */
 	const char *btf_path;	/* NULL: the kernel's own */
 	unsigned int max_procs;
 	enum attach_mode attach;

@@ -63,6 +63,19 @@ int procinfo_fill(struct process *p)
 	return 0;
 }
 
+int procinfo_rss(uint32_t pid, uint64_t *rss)
+{
+	unsigned long long size, resident;
+	char path[64], buf[256];
+
+	snprintf(path, sizeof(path), "/proc/%u/statm", pid);
+	if (read_file(path, buf, sizeof(buf)) < 0 ||
+	    sscanf(buf, "%llu %llu", &size, &resident) != 2)
+		return -1;
+	*rss = resident * (uint64_t)sysconf(_SC_PAGESIZE);
+	return 0;
+}
+
 int procinfo_scan(int (*fn)(uint32_t pid, void *ctx), void *ctx)
 {
 	struct dirent *de;

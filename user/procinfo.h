@@ -11,6 +11,8 @@
  * process). Returns -1 when the process is gone.
  */
 int procinfo_fill(struct process *p);
+/* Resident memory of @pid in bytes; -1 when it is gone. */
+int procinfo_rss(uint32_t pid, uint64_t *rss);
 /* Calls @fn for every process (tgid) in /proc; stops early when it fails. */
 int procinfo_scan(int (*fn)(uint32_t pid, void *ctx), void *ctx);
 

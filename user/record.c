@@ -12,6 +12,7 @@
 #include "probe.h"
 #include "runjson.h"
 #include "table.h"
+#include "workload.h"
 
 static const char usage[] =
 "usage: meshprof record [-d SECONDS] [-o FILE.json] [--rules FILE] [-v]\n"
@@ -22,6 +23,11 @@ static const char usage[] =
 "  -d, --duration SECONDS   length of the window (default 10)\n"
 "  -o, --output FILE        write the run as JSON (docs/json.md)\n"
 "      --rules FILE         extra classification rules (docs/rules.md)\n"
+"      --requests N         requests served in the window (else counted at\n"
+"                           application sockets)\n"
+"      --loadgen FILE       the load generator's JSON report: requests and\n"
+"                           client latency (read when the window ends)\n"
+"      --cpu-capacity CORES CPU assigned to the workload (default: node CPUs)\n"
 "      --btf FILE           BTF for CO-RE when the kernel has none\n"
 "      --max-procs N        processes tracked in the kernel (default 8192)\n"
 "      --attach MODE        auto (tp_btf, else raw_tp) or raw_tp\n"
@@ -41,6 +47,9 @@ struct record_args {
 	double duration;
 	const char *output;
 	const char *rules;
+	uint64_t requests;
+	const char *loadgen;
+	double cpu_capacity;
 	bool quiet;
 	bool verbose;
 	struct collect_opts collect;
@@ -48,7 +57,8 @@ struct record_args {
 
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
-	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK };
+	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK,
+	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
@@ -57,6 +67,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
 		{ "attach", required_argument, NULL, OPT_ATTACH },
 		{ "sock-source", required_argument, NULL, OPT_SOCK },
+		{ "requests", required_argument, NULL, OPT_REQUESTS },
+		{ "loadgen", required_argument, NULL, OPT_LOADGEN },
+		{ "cpu-capacity", required_argument, NULL, OPT_CAPACITY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -106,6 +119,22 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				a->collect.sock = SOCK_SYSCALLS;
 			else {
 				errorf("record", "invalid --sock-source '%s' (auto or syscalls)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_REQUESTS:
+			if (parse_number(optarg, 1, 1e15, &n) || n != (uint64_t)n) {
+				errorf("record", "invalid --requests '%s' (a count > 0)", optarg);
+				return EXIT_USAGE;
+			}
+			a->requests = n;
+			break;
+		case OPT_LOADGEN:
+			a->loadgen = optarg;
+			break;
+		case OPT_CAPACITY:
+			if (parse_number(optarg, 0.001, 1e6, &a->cpu_capacity)) {
+				errorf("record", "invalid --cpu-capacity '%s' (cores > 0)", optarg);
 				return EXIT_USAGE;
 			}
 			break;
@@ -168,6 +197,26 @@ static int wait_window(struct collector *col, double duration)
 	return 0;
 }
 
+static int describe_workload(struct run *run, const struct record_args *a)
+{
+	char err[512];
+
+	run->cpu_capacity_cores = a->cpu_capacity;
+	run->latency_p50_s = run->latency_p99_s = -1;
+	if (a->loadgen &&
+	    workload_read_loadgen(run, a->loadgen, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		return -1;
+	}
+	if (a->requests) {
+		run->requests = a->requests;
+		snprintf(run->requests_source, sizeof(run->requests_source),
+			 "command-line");
+	}
+	workload_count_requests(run);
+	return 0;
+}
+
 static int load_rules(struct ruleset *rules, const char *path)
 {
 	char err[512];
@@ -211,6 +260,7 @@ int cmd_record(int argc, char **argv)
 	if (ensure_tracefs(err, sizeof(err)))
 		errorf("record", "warning: %s; syscall tracepoints unavailable", err);
 
+	a.collect.rules = &rules;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (collect_start(&col, &a.collect, &run, err, sizeof(err))) {
@@ -230,6 +280,8 @@ int cmd_record(int argc, char **argv)
 		errorf("record", "out of memory");
 		goto cleanup;
 	}
+	if (describe_workload(&run, &a))
+		goto cleanup;
 	if (!a.quiet)
 		table_print(stdout, &run);
 	if (a.output && run_write_json(&run, a.output, err, sizeof(err))) {

@@ -38,6 +38,7 @@ static void put_metrics(struct json_object *o, const struct metrics *m)
 	struct json_object *net = json_object_new_object();
 	struct json_object *tcp = json_object_new_object();
 	struct json_object *hist = json_object_new_array();
+	struct json_object *mem = json_object_new_object();
 
 	put(cpu, "seconds", json_object_new_double(secs(m->cpu_ns)));
 	put_u64(sched, "voluntary_switches", m->vol_switches);
@@ -52,6 +53,7 @@ static void put_metrics(struct json_object *o, const struct metrics *m)
 	put_u64(net, "bytes_received", m->bytes_recv);
 	put_u64(net, "send_calls", m->send_calls);
 	put_u64(net, "recv_calls", m->recv_calls);
+	put_u64(net, "exchanges_served", m->exchanges);
 	put_u64(tcp, "connects", m->tcp_connects);
 	put_u64(tcp, "accepts", m->tcp_accepts);
 	put_u64(tcp, "closes", m->tcp_closes);
@@ -60,6 +62,9 @@ static void put_metrics(struct json_object *o, const struct metrics *m)
 	put(o, "sched", sched);
 	put(o, "net", net);
 	put(o, "tcp", tcp);
+	put_u64(mem, "rss_avg_bytes", m->rss_avg_bytes);
+	put_u64(mem, "rss_peak_bytes", m->rss_peak_bytes);
+	put(o, "memory", mem);
 }
 
 static struct json_object *pod_json(const struct pod_ident *pod)
@@ -107,6 +112,24 @@ static struct json_object *process_json(const struct run *run,
 	return o;
 }
 
+/* A JSON number, or null for "unknown" (negative). */
+static struct json_object *maybe(double v)
+{
+	return v < 0 ? NULL : json_object_new_double(v);
+}
+
+static struct json_object *workload_json(const struct run *run)
+{
+	struct json_object *o = json_object_new_object();
+
+	put_u64(o, "requests", run->requests);
+	put_str(o, "requests_source", run->requests_source);
+	put(o, "latency_p50_seconds", maybe(run->latency_p50_s));
+	put(o, "latency_p99_seconds", maybe(run->latency_p99_s));
+	put(o, "cpu_capacity_cores", json_object_new_double(run->cpu_capacity_cores));
+	return o;
+}
+
 struct json_object *run_to_json(const struct run *run)
 {
 	struct json_object *root = json_object_new_object();
@@ -136,6 +159,7 @@ struct json_object *run_to_json(const struct run *run)
 		json_object_array_add(unavail, json_object_new_string(tok));
 	put(probes, "unavailable", unavail);
 	put(root, "probes", probes);
+	put(root, "workload", workload_json(run));
 	for (int r = 0; r < DROP_MAX; r++)
 		put_u64(drops, drop_name(r), run->drops[r]);
 	put(root, "drops", drops);
@@ -254,8 +278,9 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 	struct json_object *sched = obj(rd, o, where, "sched");
 	struct json_object *net = obj(rd, o, where, "net");
 	struct json_object *tcp = obj(rd, o, where, "tcp");
+	struct json_object *mem = obj(rd, o, where, "memory");
 	struct json_object *hist;
-	char w_cpu[64], w_sched[64], w_net[64], w_tcp[64];
+	char w_cpu[64], w_sched[64], w_net[64], w_tcp[64], w_mem[64];
 
 	if (rd->failed)
 		return;
@@ -263,6 +288,7 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 	snprintf(w_sched, sizeof(w_sched), "%s.sched", where);
 	snprintf(w_net, sizeof(w_net), "%s.net", where);
 	snprintf(w_tcp, sizeof(w_tcp), "%s.tcp", where);
+	snprintf(w_mem, sizeof(w_mem), "%s.memory", where);
 	m->cpu_ns = ns_of(get_double(rd, cpu, w_cpu, "seconds"));
 	m->vol_switches = get_u64(rd, sched, w_sched, "voluntary_switches");
 	m->invol_switches = get_u64(rd, sched, w_sched, "involuntary_switches");
@@ -279,6 +305,9 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 	m->bytes_recv = get_u64(rd, net, w_net, "bytes_received");
 	m->send_calls = get_u64(rd, net, w_net, "send_calls");
 	m->recv_calls = get_u64(rd, net, w_net, "recv_calls");
+	m->exchanges = get_u64(rd, net, w_net, "exchanges_served");
+	m->rss_avg_bytes = get_u64(rd, mem, w_mem, "rss_avg_bytes");
+	m->rss_peak_bytes = get_u64(rd, mem, w_mem, "rss_peak_bytes");
 	m->tcp_connects = get_u64(rd, tcp, w_tcp, "connects");
 	m->tcp_accepts = get_u64(rd, tcp, w_tcp, "accepts");
 	m->tcp_closes = get_u64(rd, tcp, w_tcp, "closes");
@@ -391,6 +420,33 @@ static void read_process(struct reader *rd, struct run *run,
 	read_metrics(rd, o, where, &p->m);
 }
 
+/* A number or null (unknown, kept as -1). */
+static double get_maybe(struct reader *rd, struct json_object *o,
+			const char *where, const char *key)
+{
+	struct json_object *v;
+
+	if (json_object_object_get_ex(o, key, &v) && !v)
+		return -1;
+	return get_double(rd, o, where, key);
+}
+
+static void read_workload(struct reader *rd, struct json_object *root,
+			  struct run *run)
+{
+	struct json_object *w = obj(rd, root, "$", "workload");
+
+	if (!w)
+		return;
+	run->requests = get_u64(rd, w, "workload", "requests");
+	get_str(rd, w, "workload", "requests_source", run->requests_source,
+		sizeof(run->requests_source));
+	run->latency_p50_s = get_maybe(rd, w, "workload", "latency_p50_seconds");
+	run->latency_p99_s = get_maybe(rd, w, "workload", "latency_p99_seconds");
+	run->cpu_capacity_cores = get_double(rd, w, "workload",
+					     "cpu_capacity_cores");
+}
+
 static void read_header(struct reader *rd, struct json_object *root,
 			struct run *run)
 {
@@ -430,6 +486,7 @@ static void read_header(struct reader *rd, struct json_object *root,
 	}
 	for (int r = 0; r < DROP_MAX; r++)
 		run->drops[r] = get_u64(rd, drops, "drops", drop_name(r));
+	read_workload(rd, root, run);
 }
 
 int run_read_json(struct run *run, const char *path, char *err,
