@@ -14,7 +14,9 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
 #include "meshprof.h"
+#include "latency.h"
 #include "maps.bpf.h"
 #include "bits.bpf.h"
 #include "task.bpf.h"
@@ -82,6 +84,21 @@ struct {
 	__type(value, struct sock_turn);
 } sock_turns SEC(".maps");
 
+/* tid -> where its last received turn started, until it forwards it */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, struct pending_recv);
+} pending_recvs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct lat_key);
+	__type(value, struct lat_hist);
+} lat_hists SEC(".maps");
+
 /* syscall fallback: tid -> the socket I/O syscall in flight */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -104,6 +121,7 @@ struct {
 
 static const struct proc_stats zero_stats;
 static const struct runq_hist zero_hist;
+static const struct lat_hist zero_lat;
 
 static __always_inline void count_drop(__u32 reason)
 {
@@ -186,6 +204,7 @@ static __always_inline void charge_prev(struct task_struct *prev, long state,
 	}
 	if (state & TASK_DEAD) {
 		bpf_map_delete_elem(&thread_marks, &tid);
+		bpf_map_delete_elem(&pending_recvs, &tid);
 		return;
 	}
 	if (last)
@@ -358,24 +377,123 @@ static __always_inline bool is_inet(struct sock *sk)
 }
 
 /*
- * A served exchange is data received on an accepted connection followed by
- * data sent back on it: one request/response turn of a server, whatever
- * the protocol, even encrypted.
+ * Connections opened before the window: the server side is the one whose
+ * local port is the lower (a listening port against an ephemeral one).
+ * Connections made in the window are known exactly from connect/accept.
+ */
+static __always_inline __u8 guess_passive(struct sock *sk)
+{
+	__u16 local = BPF_CORE_READ(sk, __sk_common.skc_num);
+	__u16 remote = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+
+	return local < remote;
+}
+
+static __always_inline __u32 lat_slot(__u64 ns)
+{
+	__u64 msb;
+
+	if (ns < LAT_SUB)
+		return ns;
+	msb = log2_u64(ns);
+	if (msb > LAT_MAX_MSB)
+		return LAT_SLOTS - 1;
+	return LAT_SLOT_OF(ns, msb);
+}
+
+static __always_inline void record_latency(__u32 tgid, __u32 kind, __u64 ns)
+{
+	struct lat_key key = { .tgid = tgid, .kind = kind };
+	struct lat_hist *h;
+	__u32 slot;
+
+	h = bpf_map_lookup_or_try_init(&lat_hists, &key, &zero_lat);
+	if (!h) {
+		count_drop(DROP_LAT_MAP);
+		return;
+	}
+	slot = lat_slot(ns);
+	if (slot < LAT_SLOTS)
+		__sync_fetch_and_add(&h->slots[slot], 1);
+	/* Racy but monotone enough: a lost update only lowers the max
+	 * when two CPUs set a new maximum for one process at once. */
+	if (ns > h->max_ns)
+		h->max_ns = ns;
+}
+
+/* A thread starts receiving a turn on @sk: remember it until it forwards. */
+static __always_inline void note_pending(__u64 sk, bool passive, __u64 now)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	struct pending_recv p = { .sk = sk, .ts_ns = now, .passive = passive };
+
+	bpf_map_update_elem(&pending_recvs, &tid, &p, BPF_ANY);
+}
+
+/*
+ * Proxy dwell: the first send on another socket after a thread started
+ * receiving a turn is taken as forwarding what it received. Data received
+ * on an accepted connection travels toward the upstream (request path);
+ * data from a connection it opened travels back (response path).
+ */
+static __always_inline void forward_dwell(__u32 tgid, __u64 sk, __u64 now)
+{
+	__u32 tid = bpf_get_current_pid_tgid();
+	struct pending_recv *p;
+
+	p = bpf_map_lookup_elem(&pending_recvs, &tid);
+	if (!p || p->sk == sk)
+		return;
+	record_latency(tgid, p->passive ? LAT_DWELL_REQUEST : LAT_DWELL_RESPONSE,
+		       now - p->ts_ns);
+	bpf_map_delete_elem(&pending_recvs, &tid);
+}
+
+/*
+ * Request/response turns, whatever the protocol, even encrypted: data
+ * received on an accepted connection followed by data sent back on it is
+ * one exchange served; the time between the two is its service time. Data
+ * sent on a connection the process opened followed by data received is one
+ * round trip it waited for as a client.
  */
 static __always_inline void track_turn(struct sock *sk, bool send,
-				       struct proc_stats *st)
+				       __u32 tgid, struct proc_stats *st)
 {
-	struct sock_turn *turn, fresh = { .dir = send ? TURN_SEND : TURN_RECV };
-	__u64 key = (__u64)sk;
+	__u8 dir = send ? TURN_SEND : TURN_RECV;
+	struct sock_turn *turn, fresh = {};
+	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
 
 	turn = bpf_map_lookup_elem(&sock_turns, &key);
 	if (!turn) {
+		fresh.dir = dir;
+		fresh.passive = guess_passive(sk);
+		fresh.turn_ns = now;
 		bpf_map_update_elem(&sock_turns, &key, &fresh, BPF_ANY);
+		if (!send)
+			note_pending(key, fresh.passive, now);
 		return;
 	}
-	if (send && turn->passive && turn->dir == TURN_RECV)
-		st->exchanges++;
-	turn->dir = fresh.dir;
+	if (!send && turn->ready_ns) {
+		if (now > turn->ready_ns)
+			record_latency(tgid, LAT_QUEUE, now - turn->ready_ns);
+		turn->ready_ns = 0;
+	}
+	if (send)
+		forward_dwell(tgid, key, now);
+	if (turn->dir == dir)
+		return;
+	if (turn->dir != TURN_NONE) {
+		if (send && turn->passive) {
+			st->exchanges++;
+			record_latency(tgid, LAT_SERVICE, now - turn->turn_ns);
+		} else if (!send && !turn->passive) {
+			record_latency(tgid, LAT_CLIENT, now - turn->turn_ns);
+		}
+	}
+	turn->dir = dir;
+	turn->turn_ns = now;
+	if (!send)
+		note_pending(key, turn->passive, now);
 }
 
 static __always_inline void account_io(struct sock *sk, bool send, long ret)
@@ -395,7 +513,7 @@ static __always_inline void account_io(struct sock *sk, bool send, long ret)
 		st->recv_calls++;
 	}
 	if (ret > 0)
-		track_turn(sk, send, st);
+		track_turn(sk, send, current_tgid(), st);
 }
 
 static __always_inline int on_sock_io(bool send, struct sock *sk, int ret,
@@ -434,6 +552,32 @@ SEC("raw_tp/sock_recv_length")
 int BPF_PROG(recv_raw, struct sock *sk, int ret, int flags)
 {
 	return on_sock_io(false, sk, ret, flags);
+}
+
+/* Data arrived in the socket's receive queue; the reader is told to wake. */
+static __always_inline int on_data_ready(struct sock *sk)
+{
+	__u64 key = (__u64)sk;
+	struct sock_turn *turn;
+
+	if (!counting)
+		return 0;
+	turn = bpf_map_lookup_elem(&sock_turns, &key);
+	if (turn && !turn->ready_ns)
+		turn->ready_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+SEC("tp_btf/sk_data_ready")
+int BPF_PROG(data_ready_btf, struct sock *sk)
+{
+	return on_data_ready(sk);
+}
+
+SEC("raw_tp/sk_data_ready")
+int BPF_PROG(data_ready_raw, struct sock *sk)
+{
+	return on_data_ready(sk);
 }
 
 /* The inet socket behind descriptor @fd of the current task, or NULL. */
@@ -527,6 +671,7 @@ static __always_inline void own_conn(struct sock *sk, __u32 tgid)
 static __always_inline int on_state(struct sock *sk, int oldstate,
 				    int newstate)
 {
+	struct sock_turn connected = { .passive = 0 };
 	struct proc_stats *st;
 	__u64 key = (__u64)sk;
 	__u32 *owner;
@@ -541,6 +686,7 @@ static __always_inline int on_state(struct sock *sk, int oldstate,
 		if (st)
 			st->tcp_connects++;
 		own_conn(sk, current_tgid());
+		bpf_map_update_elem(&sock_turns, &key, &connected, BPF_ANY);
 		return 0;
 	}
 	if (newstate != TCP_CLOSE)

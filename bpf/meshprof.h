@@ -35,6 +35,16 @@ struct sock_turn {
 	__u8 dir;		/* enum turn_dir: the last data movement */
 	__u8 passive;		/* accepted (server side) */
 	__u8 pad[6];
+	__u64 turn_ns;		/* first data movement of the current turn */
+	__u64 ready_ns;		/* unread data arrived (sk_data_ready), or 0 */
+};
+
+/* Per thread: the socket it last started receiving on, not yet forwarded. */
+struct pending_recv {
+	__u64 sk;
+	__u64 ts_ns;
+	__u32 passive;
+	__u32 pad;
 };
 
 struct inflight_io {
@@ -68,6 +78,7 @@ enum drop_reason {
 	DROP_CONN_MAP,		/* conn_owner full: connection not attributed */
 	DROP_EVENTS,		/* lifecycle ring buffer full */
 	DROP_FD_MAP,		/* syscall fallback: in-flight fd table full */
+	DROP_LAT_MAP,		/* latency histograms full */
 	UNOWNED_RETRANSMIT,	/* retransmit on a connection opened before us */
 	DROP_MAX,
 };

@@ -35,6 +35,7 @@ static const struct tp_prog tp_progs[] = {
 	{ "exit", "sched_process_exit", "processes exited in the window" },
 	{ "send", "sock_send_length", NULL },	/* else syscall tracepoints */
 	{ "recv", "sock_recv_length", NULL },
+	{ "data_ready", "sk_data_ready", "latency.queue" },
 	{ "state", "inet_sock_set_state", "tcp.connects" },
 	{ "retransmit", "tcp_retransmit_skb", "tcp.retransmits" },
 };
@@ -63,6 +64,7 @@ struct collector {
 	size_t npending, pending_cap;
 	int ncpus;
 	void *percpu_buf;
+	struct lat_hist *lat_buf;
 	struct rec_state *state;	/* parallel to run->procs */
 	size_t state_cap;
 	const struct ruleset *rules;
@@ -251,6 +253,26 @@ static void sum_stats(struct collector *c, const struct proc_stats *percpu,
 	}
 }
 
+static void harvest_latency(struct collector *c, uint32_t pid,
+			    struct metrics *m)
+{
+	int fd = bpf_map__fd(c->skel->maps.lat_hists);
+	struct lat_key key = { .tgid = pid };
+	struct lat_hist *h = c->lat_buf;
+
+	for (key.kind = 0; key.kind < LAT_KINDS; key.kind++) {
+		struct latency_hist *dst = &m->lat[key.kind];
+
+		if (bpf_map_lookup_elem(fd, &key, h))
+			continue;
+		bpf_map_delete_elem(fd, &key);
+		for (uint32_t s = 0; s < LAT_SLOTS; s++)
+			lat_add_slot(dst, s, h->slots[s]);
+		if (h->max_ns > dst->max_ns)
+			dst->max_ns = h->max_ns;
+	}
+}
+
 /* Moves the kernel's counters for @pid into record @idx and frees them. */
 static void harvest(struct collector *c, uint32_t pid, int idx)
 {
@@ -269,6 +291,7 @@ static void harvest(struct collector *c, uint32_t pid, int idx)
 			p->m.runq_hist[i] += hist.slots[i];
 		bpf_map_delete_elem(hist_fd, &pid);
 	}
+	harvest_latency(c, pid, &p->m);
 }
 
 static void sweep_exited(struct collector *c, bool all)
@@ -525,7 +548,8 @@ int collect_start(struct collector **cp, const struct collect_opts *o,
 	c->ncpus = libbpf_num_possible_cpus();
 	bufsz = c->ncpus * (sizeof(struct proc_stats) + sizeof(struct cpu_slice));
 	c->percpu_buf = calloc(1, bufsz);
-	if (c->ncpus <= 0 || !c->percpu_buf) {
+	c->lat_buf = calloc(1, sizeof(*c->lat_buf));
+	if (c->ncpus <= 0 || !c->percpu_buf || !c->lat_buf) {
 		snprintf(err, err_len, "out of memory");
 		return -1;
 	}
@@ -605,18 +629,19 @@ static void credit_running(struct collector *c, uint64_t end)
 
 static void harvest_all(struct collector *c)
 {
-	int maps[2] = { bpf_map__fd(c->skel->maps.proc_stats),
-			bpf_map__fd(c->skel->maps.runq_hists) };
-	uint32_t pid;
+	int maps[3] = { bpf_map__fd(c->skel->maps.proc_stats),
+			bpf_map__fd(c->skel->maps.runq_hists),
+			bpf_map__fd(c->skel->maps.lat_hists) };
+	struct lat_key key;	/* the widest key; all start with the tgid */
 	int idx;
 
 	/* harvest() deletes what it reads, so each pass restarts. */
-	for (int i = 0; i < 2; i++) {
-		while (!bpf_map_get_next_key(maps[i], NULL, &pid)) {
-			idx = record_of(c, pid);
+	for (int i = 0; i < 3; i++) {
+		while (!bpf_map_get_next_key(maps[i], NULL, &key)) {
+			idx = record_of(c, key.tgid);
 			if (idx < 0)
 				return;
-			harvest(c, pid, idx);
+			harvest(c, key.tgid, idx);
 		}
 	}
 }
@@ -653,6 +678,8 @@ static void drop_idle(struct collector *c)
 	for (size_t i = 0; i < run->nprocs; i++) {
 		if (i < c->state_cap && c->state[i].seen)
 			run->procs[kept++] = run->procs[i];
+		else
+			metrics_free(&run->procs[i].m);
 	}
 	run->nprocs = kept;
 }
@@ -688,5 +715,6 @@ void collect_free(struct collector *c)
 	free(c->pending);
 	free(c->state);
 	free(c->percpu_buf);
+	free(c->lat_buf);
 	free(c);
 }

@@ -103,7 +103,8 @@ static int place(struct run *run, struct process *p,
 		snprintf(c->name, sizeof(c->name), "%s", v.name);
 	}
 	c = &run->comps[idx];
-	metrics_add(&c->m, &p->m);
+	if (metrics_add(&c->m, &p->m))
+		return -ENOMEM;
 	p->component = idx;
 	return add_pid(c, p->pid);
 }

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "run.h"
 
-void metrics_add(struct metrics *dst, const struct metrics *src)
+int metrics_add(struct metrics *dst, const struct metrics *src)
 {
 	dst->cpu_ns += src->cpu_ns;
 	dst->runq_ns += src->runq_ns;
@@ -24,6 +25,16 @@ void metrics_add(struct metrics *dst, const struct metrics *src)
 	dst->exchanges += src->exchanges;
 	dst->rss_avg_bytes += src->rss_avg_bytes;
 	dst->rss_peak_bytes += src->rss_peak_bytes;
+	for (int k = 0; k < LAT_KINDS; k++)
+		if (lat_merge(&dst->lat[k], &src->lat[k]))
+			return -ENOMEM;
+	return 0;
+}
+
+void metrics_free(struct metrics *m)
+{
+	for (int k = 0; k < LAT_KINDS; k++)
+		lat_free(&m->lat[k]);
 }
 
 /* Grows @arr to hold one more element of @size; NULL on exhaustion. */
@@ -64,8 +75,12 @@ struct component *run_add_component(struct run *run)
 
 void run_free(struct run *run)
 {
-	for (size_t i = 0; i < run->ncomps; i++)
+	for (size_t i = 0; i < run->ncomps; i++) {
 		free(run->comps[i].pids);
+		metrics_free(&run->comps[i].m);
+	}
+	for (size_t i = 0; i < run->nprocs; i++)
+		metrics_free(&run->procs[i].m);
 	free(run->comps);
 	free(run->procs);
 	memset(run, 0, sizeof(*run));
@@ -80,6 +95,7 @@ const char *drop_name(enum drop_reason reason)
 		[DROP_CONN_MAP] = "conn_map_full",
 		[DROP_EVENTS] = "lifecycle_events_lost",
 		[DROP_FD_MAP] = "syscall_io_map_full",
+		[DROP_LAT_MAP] = "latency_map_full",
 		[UNOWNED_RETRANSMIT] = "retransmits_unattributed",
 	};
 

@@ -10,6 +10,7 @@
 #include "meshprof.h"
 #include "cgroup.h"
 #include "rules.h"
+#include "lathist.h"
 
 #define COMM_LEN 16
 #define EXE_LEN 256
@@ -35,6 +36,7 @@ struct metrics {
 	uint64_t rss_avg_bytes;		/* mean resident memory over the window */
 	uint64_t rss_peak_bytes;	/* highest sample (components: sum of
 					 * their processes' peaks) */
+	struct latency_hist lat[LAT_KINDS];	/* owned: moved, never copied */
 };
 
 struct process {
@@ -85,7 +87,9 @@ struct run {
 	size_t ncomps, comps_cap;
 };
 
-void metrics_add(struct metrics *dst, const struct metrics *src);
+/* Adds @src into @dst; -ENOMEM when a histogram cannot grow. */
+int metrics_add(struct metrics *dst, const struct metrics *src);
+void metrics_free(struct metrics *m);
 struct process *run_add_process(struct run *run);
 struct component *run_add_component(struct run *run);
 void run_free(struct run *run);

@@ -31,6 +31,44 @@ static void put_str(struct json_object *o, const char *k, const char *v)
 	put(o, k, json_object_new_string(v));
 }
 
+/* Only the kinds that were measured; buckets are kept (sparse) so that
+ * runs can be merged and percentiles recomputed. */
+static struct json_object *latency_json(const struct metrics *m)
+{
+	static const double pcts[] = { 50, 90, 99 };
+	static const char *const names[] = { "p50_seconds", "p90_seconds",
+					     "p99_seconds" };
+	struct json_object *o = json_object_new_object();
+
+	for (int k = 0; k < LAT_KINDS; k++) {
+		const struct latency_hist *h = &m->lat[k];
+		struct json_object *kind, *buckets;
+
+		if (!h->count)
+			continue;
+		kind = json_object_new_object();
+		buckets = json_object_new_array();
+		put_u64(kind, "count", h->count);
+		for (int i = 0; i < 3; i++)
+			put(kind, names[i], json_object_new_double(
+				secs(lat_percentile(h, pcts[i]))));
+		put(kind, "max_seconds", json_object_new_double(secs(h->max_ns)));
+		for (uint32_t s = 0; s < LAT_SLOTS; s++) {
+			struct json_object *pair;
+
+			if (!h->slots[s])
+				continue;
+			pair = json_object_new_array();
+			json_object_array_add(pair, json_object_new_uint64(s));
+			json_object_array_add(pair, json_object_new_uint64(h->slots[s]));
+			json_object_array_add(buckets, pair);
+		}
+		put(kind, "buckets_hdr_ns", buckets);
+		put(o, lat_kind_name(k), kind);
+	}
+	return o;
+}
+
 static void put_metrics(struct json_object *o, const struct metrics *m)
 {
 	struct json_object *cpu = json_object_new_object();
@@ -65,6 +103,7 @@ static void put_metrics(struct json_object *o, const struct metrics *m)
 	put_u64(mem, "rss_avg_bytes", m->rss_avg_bytes);
 	put_u64(mem, "rss_peak_bytes", m->rss_peak_bytes);
 	put(o, "memory", mem);
+	put(o, "latency", latency_json(m));
 }
 
 static struct json_object *pod_json(const struct pod_ident *pod)
@@ -271,6 +310,42 @@ static uint64_t ns_of(double s)
 	return (uint64_t)llround(s * NS_PER_S);
 }
 
+static void read_latency(struct reader *rd, struct json_object *o,
+			 const char *where, struct metrics *m)
+{
+	struct json_object *lat = obj(rd, o, where, "latency");
+	char w[96];
+
+	if (!lat)
+		return;
+	json_object_object_foreach(lat, name, kind) {
+		int k = lat_kind_parse(name);
+		struct json_object *b;
+
+		snprintf(w, sizeof(w), "%s.latency.%s", where, name);
+		if (k < 0) {
+			fail(rd, "%s: unknown latency kind", w);
+			return;
+		}
+		b = field(rd, kind, w, "buckets_hdr_ns", json_type_array);
+		m->lat[k].max_ns = ns_of(get_double(rd, kind, w, "max_seconds"));
+		for (size_t i = 0; b && i < json_object_array_length(b); i++) {
+			struct json_object *pair = json_object_array_get_idx(b, i);
+
+			if (!json_object_is_type(pair, json_type_array) ||
+			    json_object_array_length(pair) != 2) {
+				fail(rd, "%s.buckets_hdr_ns[%zu] is not [slot, count]", w, i);
+				return;
+			}
+			lat_add_slot(&m->lat[k],
+				     json_object_get_uint64(json_object_array_get_idx(pair, 0)),
+				     json_object_get_uint64(json_object_array_get_idx(pair, 1)));
+		}
+		if (m->lat[k].count != get_u64(rd, kind, w, "count"))
+			fail(rd, "%s.count does not match its buckets", w);
+	}
+}
+
 static void read_metrics(struct reader *rd, struct json_object *o,
 			 const char *where, struct metrics *m)
 {
@@ -308,6 +383,7 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 	m->exchanges = get_u64(rd, net, w_net, "exchanges_served");
 	m->rss_avg_bytes = get_u64(rd, mem, w_mem, "rss_avg_bytes");
 	m->rss_peak_bytes = get_u64(rd, mem, w_mem, "rss_peak_bytes");
+	read_latency(rd, o, where, m);
 	m->tcp_connects = get_u64(rd, tcp, w_tcp, "connects");
 	m->tcp_accepts = get_u64(rd, tcp, w_tcp, "accepts");
 	m->tcp_closes = get_u64(rd, tcp, w_tcp, "closes");

@@ -1,0 +1,1181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * MeshMark (docs/meshmark.md): SMP's template
+ *
+ *	MeshMark = mean over classes of [ sum_i MUE_i x weight_i / # MUEs ]
+ *
+ * made concrete. Every figure is arithmetic over the components a run
+ * already holds; an input that was not measured leaves its MUE (and maybe
+ * its class) out with a reason, never a made-up value.
+ */
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+#include "meshmark.h"
+
+#define NS_PER_S 1e9
+#define MIB (1024.0 * 1024.0)
+#define PER 1000.0		/* costs are per 1000 requests */
+#define ITEM_LEN 128		/* longest "name=value" in a weights spec */
+
+static const char *const mm_mue_names[MM_MUE_MAX] = {
+	[MM_CPU_SHARE] = "cpu_share",
+	[MM_CPU_CAPACITY] = "cpu_capacity",
+	[MM_CPU] = "cpu",
+	[MM_CONTEXT_SWITCHES] = "context_switches",
+	[MM_RUNQ_DELAY] = "runq_delay",
+	[MM_RSS] = "rss",
+	[MM_BYTES_COPIED] = "bytes_copied",
+	[MM_SOCKET_CALLS] = "socket_calls",
+	[MM_STACK_TRAVERSALS] = "stack_traversals",
+	[MM_P50] = "p50",
+	[MM_P99] = "p99",
+};
+
+static const char *const mm_class_names[MM_CLASS_MAX] = {
+	[MM_COMPUTE] = "compute",
+	[MM_MEMORY] = "memory",
+	[MM_NETWORK] = "network",
+	[MM_LATENCY] = "latency",
+};
+
+static const enum mm_class mm_mue_class[MM_MUE_MAX] = {
+	[MM_CPU_SHARE] = MM_COMPUTE,
+	[MM_CPU_CAPACITY] = MM_COMPUTE,
+	[MM_CPU] = MM_COMPUTE,
+	[MM_CONTEXT_SWITCHES] = MM_COMPUTE,
+	[MM_RUNQ_DELAY] = MM_COMPUTE,
+	[MM_RSS] = MM_MEMORY,
+	[MM_BYTES_COPIED] = MM_NETWORK,
+	[MM_SOCKET_CALLS] = MM_NETWORK,
+	[MM_STACK_TRAVERSALS] = MM_NETWORK,
+	[MM_P50] = MM_LATENCY,
+	[MM_P99] = MM_LATENCY,
+};
+
+/* The resources behind the MUEs, as amounts summed over components. */
+enum res {
+	RES_CPU,
+	RES_SWITCHES,
+	RES_RUNQ,
+	RES_RSS,
+	RES_BYTES,
+	RES_CALLS,
+	RES_CONNS,
+	RES_MAX,
+};
+
+struct resource {
+	const char *what;		/* for reasons */
+	const char *unit;
+	const char *metric[2];		/* run->unavailable tokens voiding it */
+	bool level;			/* a level over the window, not a count */
+};
+
+static const struct resource resources[RES_MAX] = {
+	[RES_CPU] = { "CPU time", "cpu_seconds", { NULL, NULL }, false },
+	[RES_SWITCHES] = { "context switches", "switches", { NULL, NULL },
+			   false },
+	[RES_RUNQ] = { "run-queue wait", "seconds", { NULL, NULL }, false },
+	[RES_RSS] = { "resident memory", "bytes", { NULL, NULL }, true },
+	[RES_BYTES] = { "socket bytes", "bytes", { "net", NULL }, false },
+	[RES_CALLS] = { "socket calls", "calls", { "net", NULL }, false },
+	[RES_CONNS] = { "TCP connections", "connections",
+			{ "tcp.connects", "tcp.accepts" }, false },
+};
+
+/* What a set of components used, per resource. */
+struct usage {
+	double v[RES_MAX];
+};
+
+/*
+ * A run's workload, split into what the mesh and the apps used. Summed
+ * here rather than with metrics_add(): MeshMark needs none of the
+ * histograms struct metrics owns.
+ */
+struct split {
+	struct usage mesh;
+	struct usage app;
+	struct usage workload;
+	size_t nmesh;
+	size_t napp;
+};
+
+/* Compare mode's view of its two runs. */
+struct pair {
+	const struct run *base;
+	const struct run *mesh;
+	struct split sb;
+	struct split sm;
+};
+
+const char *mm_mue_name(enum mm_mue mue)
+{
+	if ((unsigned int)mue >= MM_MUE_MAX)
+		return "unknown";
+	return mm_mue_names[mue];
+}
+
+const char *mm_class_name(enum mm_class class)
+{
+	if ((unsigned int)class >= MM_CLASS_MAX)
+		return "unknown";
+	return mm_class_names[class];
+}
+
+static bool mesh_role(enum role role)
+{
+	return role == ROLE_SIDECAR || role == ROLE_NODE_PROXY ||
+	       role == ROLE_NODE_AGENT;
+}
+
+static bool proxy_role(enum role role)
+{
+	return role == ROLE_SIDECAR || role == ROLE_NODE_PROXY;
+}
+
+/* Which resource an MUE measures; RES_MAX for those with their own rule. */
+static enum res mue_res(enum mm_mue mue)
+{
+	switch (mue) {
+	case MM_CPU_SHARE:
+	case MM_CPU:
+		return RES_CPU;
+	case MM_CONTEXT_SWITCHES:
+		return RES_SWITCHES;
+	case MM_RUNQ_DELAY:
+		return RES_RUNQ;
+	case MM_RSS:
+		return RES_RSS;
+	case MM_BYTES_COPIED:
+		return RES_BYTES;
+	case MM_SOCKET_CALLS:
+		return RES_CALLS;
+	case MM_STACK_TRAVERSALS:
+		return RES_CONNS;
+	default:
+		return RES_MAX;
+	}
+}
+
+/* cpu_share and cpu_capacity need a split of one run, cpu two runs. */
+static bool mue_in_mode(enum mm_mue mue, enum mm_mode mode)
+{
+	if (mue == MM_CPU)
+		return mode == MM_COMPARE;
+	if (mue == MM_CPU_SHARE || mue == MM_CPU_CAPACITY)
+		return mode == MM_SINGLE;
+	return true;
+}
+
+static double amount(const struct metrics *m, enum res res)
+{
+	switch (res) {
+	case RES_CPU:
+		return m->cpu_ns / NS_PER_S;
+	case RES_SWITCHES:
+		return (double)m->vol_switches + m->invol_switches;
+	case RES_RUNQ:
+		return m->runq_ns / NS_PER_S;
+	case RES_RSS:
+		return m->rss_avg_bytes;
+	case RES_BYTES:
+		return (double)m->bytes_sent + m->bytes_recv;
+	case RES_CALLS:
+		return (double)m->send_calls + m->recv_calls;
+	case RES_CONNS:
+		return (double)m->tcp_connects + m->tcp_accepts;
+	default:
+		return NAN;
+	}
+}
+
+static void usage_add(struct usage *u, const struct metrics *m)
+{
+	for (int r = 0; r < RES_MAX; r++)
+		u->v[r] += amount(m, r);
+}
+
+/*
+ * @a per 1000 requests, or per second of the window. A level (rss) is
+ * already a rate: per 1000 requests per second, or as it is.
+ */
+static double norm_cost(const struct run *run, double a, bool level,
+			bool per_request)
+{
+	if (per_request) {
+		if (!run->requests || (level && run->seconds <= 0))
+			return NAN;
+		if (level)
+			return a * run->seconds / run->requests * PER;
+		return a / run->requests * PER;
+	}
+	if (level)
+		return a;
+	return run->seconds > 0 ? a / run->seconds : NAN;
+}
+
+static void split_run(const struct run *run, struct split *s)
+{
+	memset(s, 0, sizeof(*s));
+	for (size_t i = 0; i < run->ncomps; i++) {
+		const struct component *c = &run->comps[i];
+
+		if (mesh_role(c->role)) {
+			usage_add(&s->mesh, &c->m);
+			usage_add(&s->workload, &c->m);
+			s->nmesh++;
+		} else if (c->role == ROLE_APP) {
+			usage_add(&s->app, &c->m);
+			usage_add(&s->workload, &c->m);
+			s->napp++;
+		}
+	}
+}
+
+/* Is @tok one of the comma-separated words in @list? */
+static bool has_token(const char *list, const char *tok)
+{
+	size_t n = strlen(tok);
+
+	for (const char *p = list; *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (len == n && !strncmp(p, tok, n))
+			return true;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return false;
+}
+
+/* The probe @run lacked for @res, or NULL. */
+static const char *missing_metric(const struct run *run, enum res res)
+{
+	for (int i = 0; i < 2; i++) {
+		const char *m = resources[res].metric[i];
+
+		if (m && has_token(run->unavailable, m))
+			return m;
+	}
+	return NULL;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+note(struct meshmark *mm, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (mm->nnotes == MM_NOTES_MAX)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(mm->notes[mm->nnotes++], MM_NOTE_LEN, fmt, ap);
+	va_end(ap);
+}
+
+static int __attribute__((format(printf, 2, 3)))
+fail(struct meshmark *mm, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(mm->error, sizeof(mm->error), fmt, ap);
+	va_end(ap);
+	mm->score = NAN;
+	return -1;
+}
+
+static void reset(struct meshmark *mm, enum mm_mode mode)
+{
+	memset(mm, 0, sizeof(*mm));
+	mm->mode = mode;
+	mm->score = NAN;
+	mm->vcpu_sidecar = NAN;
+	mm->vcpu_node_proxy = NAN;
+	mm->vcpu_node_agent = NAN;
+	mm->vcpu_total = NAN;
+	mm->mib_per_proxy = NAN;
+	for (int c = 0; c < MM_CLASS_MAX; c++) {
+		mm->classes[c].id = c;
+		mm->classes[c].score = NAN;
+	}
+}
+
+/* A slot for @id in its class, its inputs unknown until filled. */
+static struct mm_mue_result *new_mue(struct meshmark *mm, enum mm_mue id,
+				     const struct mm_weights *w)
+{
+	struct mm_class_result *c = &mm->classes[mm_mue_class[id]];
+	struct mm_mue_result *r = &c->mues[c->nmues++];
+
+	r->id = id;
+	r->weight = w ? w->w[id] : 0;
+	r->value = NAN;
+	r->raw = NAN;
+	r->mesh = NAN;
+	r->total = NAN;
+	r->base = NAN;
+	r->overhead = NAN;
+	r->unit = "";
+	return r;
+}
+
+static void __attribute__((format(printf, 2, 3)))
+mue_void(struct mm_mue_result *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->available = false;
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* Noise (or a different load) can push a ratio past 1: say so, clamp. */
+static void mue_set(struct meshmark *mm, struct mm_mue_result *r, double raw)
+{
+	const char *name = mm_mue_name(r->id);
+
+	r->available = true;
+	r->raw = raw;
+	r->value = raw < 0 ? 0 : raw > 1 ? 1 : raw;
+	if (raw > 1)
+		note(mm, "%s: the mesh run cost less than the baseline (raw MUE %.3g), clamped to 1",
+		     name, raw);
+	else if (raw < 0)
+		note(mm, "%s: raw MUE %.3g below 0, clamped to 0", name, raw);
+}
+
+/* Single mode: 1 - what the mesh used / what the workload used. */
+static void single_share(struct meshmark *mm, struct mm_mue_result *r,
+			 const struct run *run, const struct split *s)
+{
+	enum res res = mue_res(r->id);
+	const char *missing = missing_metric(run, res);
+
+	r->unit = resources[res].unit;
+	r->mesh = s->mesh.v[res];
+	r->total = s->workload.v[res];
+	if (missing) {
+		mue_void(r, "%s not recorded: this kernel lacks %s",
+			 resources[res].what, missing);
+		return;
+	}
+	if (!(r->total > 0)) {
+		mue_void(r, "no %s recorded for the workload",
+			 resources[res].what);
+		return;
+	}
+	mue_set(mm, r, 1 - r->mesh / r->total);
+}
+
+/* SMP's own MUE: 1 - CPU utilization(%) / 100, of the mesh components. */
+static void single_capacity(struct meshmark *mm, struct mm_mue_result *r,
+			    const struct run *run, const struct split *s)
+{
+	bool assigned = run->cpu_capacity_cores > 0;
+	double cores = assigned ? run->cpu_capacity_cores : run->cpus;
+
+	r->unit = "cpu_seconds";
+	r->mesh = s->mesh.v[RES_CPU];
+	if (!(cores > 0)) {
+		mue_void(r, "CPU capacity unknown: no assigned cores and no node CPU count");
+		return;
+	}
+	if (!(run->seconds > 0)) {
+		mue_void(r, "the window's length is unknown");
+		return;
+	}
+	r->total = cores * run->seconds;
+	if (assigned)
+		note(mm, "cpu_capacity: capacity is the %g assigned cores", cores);
+	else
+		note(mm, "cpu_capacity: capacity is the node's %g CPUs", cores);
+	mue_set(mm, r, 1 - r->mesh / r->total);
+}
+
+static void single_mue(struct meshmark *mm, struct mm_mue_result *r,
+		       const struct run *run, const struct split *s)
+{
+	if (r->id == MM_CPU_CAPACITY) {
+		single_capacity(mm, r, run, s);
+		return;
+	}
+	if (r->id == MM_P50 || r->id == MM_P99) {
+		r->unit = "seconds";
+		mue_void(r, "a single run cannot tell the latency the mesh adds: compare with a baseline (meshprof diff)");
+		return;
+	}
+	single_share(mm, r, run, s);
+}
+
+/* base / mesh = 1 - overhead / mesh; 0/0 is no overhead, x/0 none either. */
+static void ratio(struct meshmark *mm, struct mm_mue_result *r)
+{
+	double raw;
+
+	r->overhead = r->mesh - r->base;
+	if (r->mesh > 0)
+		raw = r->base / r->mesh;
+	else
+		raw = r->base > 0 ? INFINITY : 1;
+	mue_set(mm, r, raw);
+}
+
+static bool compare_missing(struct mm_mue_result *r, const struct pair *p,
+			    enum res res)
+{
+	const char *mb = missing_metric(p->base, res);
+	const char *mm = missing_metric(p->mesh, res);
+
+	if (!mb && !mm)
+		return false;
+	mue_void(r, "%s not recorded: the %s run's kernel lacks %s",
+		 resources[res].what, mb ? "baseline" : "mesh", mb ? mb : mm);
+	return true;
+}
+
+/* Compare mode: each run's workload cost per unit of work. */
+static void compare_res(struct meshmark *mm, struct mm_mue_result *r,
+			const struct pair *p)
+{
+	enum res res = mue_res(r->id);
+	bool level = resources[res].level;
+
+	r->unit = resources[res].unit;
+	r->base = norm_cost(p->base, p->sb.workload.v[res], level,
+			    mm->per_request);
+	r->mesh = norm_cost(p->mesh, p->sm.workload.v[res], level,
+			    mm->per_request);
+	if (compare_missing(r, p, res))
+		return;
+	if (isnan(r->base) || isnan(r->mesh)) {
+		mue_void(r, "the window's length is unknown");
+		return;
+	}
+	/* A zero rss is a sampler that did not run, not a free workload. */
+	if (level && !(r->base > 0 && r->mesh > 0)) {
+		mue_void(r, "no %s recorded in the %s run", resources[res].what,
+			 r->base > 0 ? "mesh" : "baseline");
+		return;
+	}
+	ratio(mm, r);
+}
+
+static void compare_latency(struct meshmark *mm, struct mm_mue_result *r,
+			    double base, double mesh)
+{
+	const char *name = mm_mue_name(r->id);
+
+	r->unit = "seconds";
+	r->base = base > 0 ? base : NAN;
+	r->mesh = mesh > 0 ? mesh : NAN;
+	if (isnan(r->base) || isnan(r->mesh)) {
+		mue_void(r, "%s latency unknown in the %s run", name,
+			 isnan(r->base) ? "baseline" : "mesh");
+		return;
+	}
+	ratio(mm, r);
+}
+
+static void compare_mue(struct meshmark *mm, struct mm_mue_result *r,
+			const struct pair *p)
+{
+	if (r->id == MM_P50)
+		compare_latency(mm, r, p->base->latency_p50_s,
+				p->mesh->latency_p50_s);
+	else if (r->id == MM_P99)
+		compare_latency(mm, r, p->base->latency_p99_s,
+				p->mesh->latency_p99_s);
+	else
+		compare_res(mm, r, p);
+}
+
+/* The reasons of a class's MUEs, each once. */
+static void class_reason(struct mm_class_result *c)
+{
+	size_t len = 0;
+
+	c->reason[0] = '\0';
+	for (size_t i = 0; i < c->nmues; i++) {
+		const char *why = c->mues[i].reason;
+
+		if (!why[0] || strstr(c->reason, why))
+			continue;
+		len += snprintf(c->reason + len, sizeof(c->reason) - len,
+				"%s%s", len ? "; " : "", why);
+		if (len >= sizeof(c->reason))
+			break;
+	}
+	if (!c->reason[0])
+		snprintf(c->reason, sizeof(c->reason), "no MUE available");
+}
+
+/* sum MUE_i (1 + w_i) / sum (1 + w_i), over the MUEs that have a value. */
+static void class_finish(struct mm_class_result *c)
+{
+	double num = 0, den = 0;
+	size_t n = 0;
+
+	for (size_t i = 0; i < c->nmues; i++) {
+		const struct mm_mue_result *r = &c->mues[i];
+		double f = 1 + r->weight;
+
+		if (!r->available)
+			continue;
+		num += r->value * f;
+		den += f;
+		n++;
+	}
+	if (!n) {
+		c->included = false;
+		c->score = NAN;
+		class_reason(c);
+		return;
+	}
+	c->included = true;
+	c->score = num / den;
+}
+
+static int finish(struct meshmark *mm)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	for (int c = 0; c < MM_CLASS_MAX; c++) {
+		class_finish(&mm->classes[c]);
+		if (mm->classes[c].included) {
+			sum += mm->classes[c].score;
+			n++;
+		}
+	}
+	if (!n)
+		return fail(mm, "no MeshMark class could be computed: every MUE lacks its inputs");
+	mm->score = 100 * sum / n;
+	return 0;
+}
+
+/* Weights built by hand skip mm_weights_parse: check them here too. */
+static int check_weights(struct meshmark *mm, const struct mm_weights *w)
+{
+	if (!w)
+		return 0;
+	for (int m = 0; m < MM_MUE_MAX; m++)
+		if (!(w->w[m] >= MM_WEIGHT_MIN && w->w[m] <= MM_WEIGHT_MAX))
+			return fail(mm, "weight for %s out of range -0.5..0.5: %g",
+				    mm_mue_name(m), w->w[m]);
+	return 0;
+}
+
+static void note_unused_weights(struct meshmark *mm,
+				const struct mm_weights *w)
+{
+	if (!w)
+		return;
+	for (int m = 0; m < MM_MUE_MAX; m++)
+		if (w->w[m] != 0 && !mue_in_mode(m, mm->mode))
+			note(mm, "weight for %s unused: no such MUE in %s mode",
+			     mm_mue_name(m),
+			     mm->mode == MM_SINGLE ? "single" : "compare");
+}
+
+static int cmp_component(const void *a, const void *b)
+{
+	const struct mm_component *x = a, *y = b;
+	int r;
+
+	if (x->cpu_seconds != y->cpu_seconds)
+		return x->cpu_seconds < y->cpu_seconds ? 1 : -1;
+	r = strcmp(x->name, y->name);
+	return r ? r : strcmp(x->id, y->id);
+}
+
+static void fill_component(struct mm_component *d, const struct component *c,
+			   const struct run *run, bool per_request)
+{
+	snprintf(d->id, sizeof(d->id), "%s", c->id);
+	snprintf(d->name, sizeof(d->name), "%s", c->name);
+	d->role = c->role;
+	d->mesh = c->mesh;
+	d->cpu_seconds = amount(&c->m, RES_CPU);
+	d->rss_bytes = amount(&c->m, RES_RSS);
+	d->bytes = amount(&c->m, RES_BYTES);
+	d->cpu_cost = norm_cost(run, d->cpu_seconds, false, per_request);
+	d->rss_cost = norm_cost(run, d->rss_bytes, true, per_request);
+	d->bytes_cost = norm_cost(run, d->bytes, false, per_request);
+	d->cpu_fraction = NAN;
+	d->cpu_overhead_fraction = NAN;
+}
+
+/*
+ * "Where it went": the mesh components of @run with their costs, the
+ * largest CPU user first. @cpu_overhead (compare mode) is the workload's
+ * CPU cost the mesh run added; NAN in single mode.
+ */
+static int add_components(struct meshmark *mm, const struct run *run,
+			  const struct split *s, double cpu_overhead)
+{
+	double workload_cpu = s->workload.v[RES_CPU];
+	size_t n = 0;
+
+	if (!s->nmesh)
+		return 0;
+	mm->comps = calloc(s->nmesh, sizeof(*mm->comps));
+	if (!mm->comps)
+		return fail(mm, "out of memory");
+	for (size_t i = 0; i < run->ncomps; i++) {
+		struct mm_component *d = &mm->comps[n];
+
+		if (!mesh_role(run->comps[i].role))
+			continue;
+		fill_component(d, &run->comps[i], run, mm->per_request);
+		if (workload_cpu > 0)
+			d->cpu_fraction = d->cpu_seconds / workload_cpu;
+		if (cpu_overhead > 0)
+			d->cpu_overhead_fraction = d->cpu_cost / cpu_overhead;
+		n++;
+	}
+	mm->ncomps = n;
+	qsort(mm->comps, n, sizeof(*mm->comps), cmp_component);
+	return 0;
+}
+
+static double vcpu(double cpu_seconds, size_t n, uint64_t requests)
+{
+	return n ? cpu_seconds / requests * PER : NAN;
+}
+
+/* The figures Istio publishes, from @run's mesh components. */
+static void istio_figures(struct meshmark *mm, const struct run *run)
+{
+	double cpu[ROLE_MAX] = { 0 }, rss = 0, all = 0;
+	size_t n[ROLE_MAX] = { 0 }, nproxy = 0, nrss = 0, nall = 0;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		const struct component *c = &run->comps[i];
+
+		if (!mesh_role(c->role))
+			continue;
+		cpu[c->role] += amount(&c->m, RES_CPU);
+		n[c->role]++;
+		all += amount(&c->m, RES_CPU);
+		nall++;
+		if (!proxy_role(c->role))
+			continue;
+		nproxy++;
+		if (c->m.rss_avg_bytes) {
+			rss += c->m.rss_avg_bytes;
+			nrss++;
+		}
+	}
+	if (nrss)
+		mm->mib_per_proxy = rss / nrss / MIB;
+	else if (nproxy)
+		note(mm, "MiB per proxy omitted: no resident memory recorded for the proxies");
+	if (!run->requests) {
+		if (nall)
+			note(mm, "vCPU per 1000 rps omitted: the request count is unknown");
+		return;
+	}
+	mm->vcpu_sidecar = vcpu(cpu[ROLE_SIDECAR], n[ROLE_SIDECAR],
+				run->requests);
+	mm->vcpu_node_proxy = vcpu(cpu[ROLE_NODE_PROXY], n[ROLE_NODE_PROXY],
+				   run->requests);
+	mm->vcpu_node_agent = vcpu(cpu[ROLE_NODE_AGENT], n[ROLE_NODE_AGENT],
+				   run->requests);
+	mm->vcpu_total = vcpu(all, nall, run->requests);
+}
+
+static void single_notes(struct meshmark *mm, const struct run *run,
+			 const struct split *s)
+{
+	if (!s->nmesh)
+		note(mm, "no mesh components in the run: nothing is charged to the mesh");
+	if (!s->napp)
+		note(mm, "no app components in the run: the whole workload is the mesh's");
+	if (!run->requests)
+		note(mm, "requests unknown: component costs are per second of the window");
+}
+
+int meshmark_single(const struct run *run, const struct mm_weights *w,
+		    struct meshmark *out)
+{
+	struct split s;
+
+	reset(out, MM_SINGLE);
+	if (!run)
+		return fail(out, "no run");
+	if (check_weights(out, w))
+		return -1;
+	split_run(run, &s);
+	if (!s.nmesh && !s.napp)
+		return fail(out, "the run has no app or mesh components");
+	out->per_request = run->requests > 0;
+	for (int m = 0; m < MM_MUE_MAX; m++)
+		if (mue_in_mode(m, MM_SINGLE))
+			single_mue(out, new_mue(out, m, w), run, &s);
+	single_notes(out, run, &s);
+	note_unused_weights(out, w);
+	istio_figures(out, run);
+	if (add_components(out, run, &s, NAN))
+		return -1;
+	return finish(out);
+}
+
+/* Per 1000 requests when both runs know theirs, else per second. */
+static int choose_norm(struct meshmark *mm, const struct pair *p)
+{
+	const char *which;
+
+	if (p->base->requests && p->mesh->requests) {
+		mm->per_request = true;
+		return 0;
+	}
+	which = p->base->requests ? "mesh" : p->mesh->requests ?
+		"baseline" : "baseline and mesh";
+	if (!(p->base->seconds > 0 && p->mesh->seconds > 0))
+		return fail(mm, "requests unknown in the %s run and a window length unknown: no common unit of work",
+			    which);
+	note(mm, "requests unknown in the %s run: costs are per second of the window, which assumes both runs carried the same load",
+	     which);
+	return 0;
+}
+
+static void compare_notes(struct meshmark *mm, const struct pair *p)
+{
+	if (p->sb.nmesh)
+		note(mm, "the baseline has %zu mesh component(s): their cost counts as baseline",
+		     p->sb.nmesh);
+	if (!p->sm.nmesh)
+		note(mm, "the mesh run has no mesh components");
+}
+
+static const struct mm_mue_result *find_mue(const struct meshmark *mm,
+					    enum mm_mue id)
+{
+	const struct mm_class_result *c = &mm->classes[mm_mue_class[id]];
+
+	for (size_t i = 0; i < c->nmues; i++)
+		if (c->mues[i].id == id)
+			return &c->mues[i];
+	return NULL;
+}
+
+int meshmark_compare(const struct run *base, const struct run *mesh,
+		     const struct mm_weights *w, struct meshmark *out)
+{
+	struct pair p = { .base = base, .mesh = mesh };
+	double cpu_overhead;
+
+	reset(out, MM_COMPARE);
+	if (!base || !mesh)
+		return fail(out, "two runs are needed");
+	if (check_weights(out, w))
+		return -1;
+	split_run(base, &p.sb);
+	split_run(mesh, &p.sm);
+	if (!p.sb.nmesh && !p.sb.napp)
+		return fail(out, "the baseline has no app or mesh components");
+	if (!p.sm.nmesh && !p.sm.napp)
+		return fail(out, "the mesh run has no app or mesh components");
+	if (choose_norm(out, &p))
+		return -1;
+	for (int m = 0; m < MM_MUE_MAX; m++)
+		if (mue_in_mode(m, MM_COMPARE))
+			compare_mue(out, new_mue(out, m, w), &p);
+	compare_notes(out, &p);
+	note_unused_weights(out, w);
+	istio_figures(out, mesh);
+	cpu_overhead = find_mue(out, MM_CPU)->overhead;
+	if (add_components(out, mesh, &p.sm, cpu_overhead))
+		return -1;
+	return finish(out);
+}
+
+void meshmark_free(struct meshmark *mm)
+{
+	free(mm->comps);
+	mm->comps = NULL;
+	mm->ncomps = 0;
+}
+
+/* ---- weights ---- */
+
+static int mue_lookup(const char *name)
+{
+	for (int m = 0; m < MM_MUE_MAX; m++)
+		if (!strcmp(name, mm_mue_names[m]))
+			return m;
+	return -1;
+}
+
+static char *trim(char *s)
+{
+	char *end;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	return s;
+}
+
+/* A number, or a percentage when it ends in '%'; -1 if neither. */
+static int parse_weight(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (!*s)
+		return -1;
+	v = strtod(s, &end);
+	if (end == s)
+		return -1;
+	if (*end == '%') {
+		v /= 100;
+		end++;
+	}
+	if (*end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static void known_names(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (int m = 0; m < MM_MUE_MAX && n < len; m++)
+		n += snprintf(buf + n, len - n, "%s%s", m ? ", " : "",
+			      mm_mue_names[m]);
+}
+
+static int __attribute__((format(printf, 3, 4)))
+item_err(char *err, size_t err_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, err_len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* Parses "value" into @w->w[@m]; @name and @val only for messages. */
+static int parse_value(struct mm_weights *w, int m, const char *name,
+		       const char *val, char *err, size_t err_len)
+{
+	if (parse_weight(val, &w->w[m]))
+		return item_err(err, err_len, "weights: %s=%s: not a number",
+				name, val);
+	if (w->w[m] < MM_WEIGHT_MIN || w->w[m] > MM_WEIGHT_MAX)
+		return item_err(err, err_len,
+				"weights: %s=%s: out of range -0.5..0.5 (-50%%..+50%%)",
+				name, val);
+	return 0;
+}
+
+/* One "name=value" of @len bytes at @item. */
+static int parse_item(struct mm_weights *w, bool *seen, const char *item,
+		      size_t len, char *err, size_t err_len)
+{
+	char buf[ITEM_LEN], known[256], *name, *eq;
+	int m;
+
+	if (len >= sizeof(buf))
+		return item_err(err, err_len, "weights: item too long: %.32s...",
+				item);
+	memcpy(buf, item, len);
+	buf[len] = '\0';
+	eq = strchr(buf, '=');
+	if (!eq && !*trim(buf))
+		return item_err(err, err_len, "weights: empty item");
+	if (!eq)
+		return item_err(err, err_len,
+				"weights: '%s': expected NAME=VALUE", trim(buf));
+	*eq = '\0';
+	name = trim(buf);
+	m = mue_lookup(name);
+	if (m < 0) {
+		known_names(known, sizeof(known));
+		return item_err(err, err_len,
+				"weights: unknown MUE '%s' (known: %s)", name,
+				known);
+	}
+	if (seen[m])
+		return item_err(err, err_len, "weights: %s given twice", name);
+	seen[m] = true;
+	return parse_value(w, m, name, trim(eq + 1), err, err_len);
+}
+
+int mm_weights_parse(struct mm_weights *w, const char *spec, char *err,
+		     size_t err_len)
+{
+	struct mm_weights tmp = *w;
+	bool seen[MM_MUE_MAX] = { false };
+	const char *p = spec;
+
+	if (err_len)
+		err[0] = '\0';
+	if (!spec || !*spec)
+		return 0;
+	for (;;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		if (parse_item(&tmp, seen, p, len, err, err_len))
+			return -1;
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	*w = tmp;
+	return 0;
+}
+
+/* ---- JSON ---- */
+
+static void put(struct json_object *o, const char *k, struct json_object *v)
+{
+	json_object_object_add(o, k, v);
+}
+
+/* NAN (unknown) is null: JSON has no NaN. */
+static struct json_object *num(double v)
+{
+	return isfinite(v) ? json_object_new_double(v) : NULL;
+}
+
+static struct json_object *str_or_null(const char *s)
+{
+	return s[0] ? json_object_new_string(s) : NULL;
+}
+
+static struct json_object *mue_json(const struct meshmark *mm,
+				    const struct mm_mue_result *r)
+{
+	struct json_object *o = json_object_new_object();
+
+	put(o, "value", r->available ? num(r->value) : NULL);
+	put(o, "weight", json_object_new_double(r->weight));
+	put(o, "available", json_object_new_boolean(r->available));
+	put(o, "reason", str_or_null(r->reason));
+	put(o, "unit", json_object_new_string(r->unit));
+	if (mm->mode == MM_SINGLE) {
+		put(o, "mesh", num(r->mesh));
+		put(o, "total", num(r->total));
+		return o;
+	}
+	put(o, "base", num(r->base));
+	put(o, "mesh", num(r->mesh));
+	put(o, "overhead", num(r->overhead));
+	return o;
+}
+
+static struct json_object *class_json(const struct meshmark *mm,
+				      const struct mm_class_result *c)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *mues = json_object_new_object();
+
+	put(o, "score", c->included ? num(c->score) : NULL);
+	put(o, "overhead", c->included ? num(1 - c->score) : NULL);
+	put(o, "included", json_object_new_boolean(c->included));
+	put(o, "reason", str_or_null(c->reason));
+	for (size_t i = 0; i < c->nmues; i++)
+		put(mues, mm_mue_name(c->mues[i].id), mue_json(mm, &c->mues[i]));
+	put(o, "mues", mues);
+	return o;
+}
+
+static struct json_object *component_json(const struct mm_component *c)
+{
+	struct json_object *o = json_object_new_object();
+
+	put(o, "id", json_object_new_string(c->id));
+	put(o, "name", json_object_new_string(c->name));
+	put(o, "role", json_object_new_string(role_name(c->role)));
+	put(o, "mesh", json_object_new_string(mesh_name(c->mesh)));
+	put(o, "cpu_seconds", json_object_new_double(c->cpu_seconds));
+	put(o, "rss_bytes", json_object_new_double(c->rss_bytes));
+	put(o, "bytes", json_object_new_double(c->bytes));
+	put(o, "cpu_cost", num(c->cpu_cost));
+	put(o, "rss_cost", num(c->rss_cost));
+	put(o, "bytes_cost", num(c->bytes_cost));
+	put(o, "cpu_fraction", num(c->cpu_fraction));
+	put(o, "cpu_overhead_fraction", num(c->cpu_overhead_fraction));
+	return o;
+}
+
+static struct json_object *vcpu_json(const struct meshmark *mm)
+{
+	struct json_object *o;
+
+	if (isnan(mm->vcpu_total) && isnan(mm->vcpu_sidecar) &&
+	    isnan(mm->vcpu_node_proxy) && isnan(mm->vcpu_node_agent))
+		return NULL;
+	o = json_object_new_object();
+	put(o, "sidecar", num(mm->vcpu_sidecar));
+	put(o, "node_proxy", num(mm->vcpu_node_proxy));
+	put(o, "node_agent", num(mm->vcpu_node_agent));
+	put(o, "total", num(mm->vcpu_total));
+	return o;
+}
+
+struct json_object *meshmark_to_json(const struct meshmark *mm)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *classes = json_object_new_object();
+	struct json_object *comps = json_object_new_array();
+	struct json_object *notes = json_object_new_array();
+
+	put(o, "score", num(mm->score));
+	put(o, "mode", json_object_new_string(mm->mode == MM_SINGLE ?
+					      "single" : "compare"));
+	put(o, "normalization", json_object_new_string(mm->per_request ?
+			"per_1000_requests" : "per_second"));
+	put(o, "error", str_or_null(mm->error));
+	for (int c = 0; c < MM_CLASS_MAX; c++)
+		put(classes, mm_class_name(c), class_json(mm, &mm->classes[c]));
+	put(o, "classes", classes);
+	for (size_t i = 0; i < mm->ncomps; i++)
+		json_object_array_add(comps, component_json(&mm->comps[i]));
+	put(o, "components", comps);
+	put(o, "vcpu_per_1000rps", vcpu_json(mm));
+	put(o, "mib_per_proxy", num(mm->mib_per_proxy));
+	for (size_t i = 0; i < mm->nnotes; i++)
+		json_object_array_add(notes, json_object_new_string(mm->notes[i]));
+	put(o, "notes", notes);
+	return o;
+}
+
+/* ---- table ---- */
+
+/* Whole numbers from 1000 up, else 4 significant digits; "-" unknown. */
+static const char *fmt_num(double v, char *buf, size_t len)
+{
+	if (!isfinite(v))
+		snprintf(buf, len, "-");
+	else if (fabs(v) >= 1000 && fabs(v) < 1e15)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.4g", v);
+	return buf;
+}
+
+static void print_mue(FILE *out, const struct meshmark *mm,
+		      const struct mm_mue_result *r)
+{
+	bool single = mm->mode == MM_SINGLE;
+	/* bytes read better as MiB in a table; JSON keeps bytes */
+	bool mib = !strcmp(r->unit, "bytes");
+	double k = mib ? 1 / MIB : 1;
+	char a[24], b[24], c[24];
+
+	if (!r->available) {
+		fprintf(out, "  %-18s %7s %+7.2f  left out: %s\n",
+			mm_mue_name(r->id), "-", r->weight, r->reason);
+		return;
+	}
+	fprintf(out, "  %-18s %7.3f %+7.2f %12s %12s %12s  %s\n",
+		mm_mue_name(r->id), r->value, r->weight,
+		fmt_num(k * (single ? r->mesh : r->base), a, sizeof(a)),
+		fmt_num(k * (single ? r->total : r->mesh), b, sizeof(b)),
+		single ? "" : fmt_num(k * r->overhead, c, sizeof(c)),
+		mib ? "MiB" : r->unit);
+}
+
+static void print_class(FILE *out, const struct meshmark *mm,
+			const struct mm_class_result *c)
+{
+	if (!c->included) {
+		fprintf(out, "%-20s %7s          left out: %s\n",
+			mm_class_name(c->id), "-", c->reason);
+		return;
+	}
+	fprintf(out, "%-20s %7.3f\n", mm_class_name(c->id), c->score);
+	for (size_t i = 0; i < c->nmues; i++)
+		print_mue(out, mm, &c->mues[i]);
+}
+
+static void print_component(FILE *out, const struct mm_component *x)
+{
+	char a[24], b[24], c[24], d[24], e[24];
+
+	fprintf(out, "%-24.24s %-10s %9.3f %10s %10s %12s %7s %7s\n",
+		x->name, role_name(x->role), x->cpu_seconds,
+		fmt_num(x->cpu_cost, a, sizeof(a)),
+		fmt_num(x->rss_cost / MIB, b, sizeof(b)),
+		fmt_num(x->bytes_cost, c, sizeof(c)),
+		fmt_num(100 * x->cpu_fraction, d, sizeof(d)),
+		fmt_num(100 * x->cpu_overhead_fraction, e, sizeof(e)));
+}
+
+static void print_components(FILE *out, const struct meshmark *mm)
+{
+	bool pr = mm->per_request;
+
+	if (!mm->ncomps)
+		return;
+	fprintf(out, "\nwhere the mesh's cost went (%s; cpu %%: of the workload's CPU, ovh %%: of its CPU overhead):\n",
+		pr ? "per 1000 requests, rss per 1000 rps" :
+		"per second, rss as is");
+	fprintf(out, "%-24s %-10s %9s %10s %10s %12s %7s %7s\n", "component",
+		"role", "cpu s", pr ? "cpu s/1k" : "cpu s/s",
+		pr ? "MiB/1krps" : "rss MiB", pr ? "bytes/1k" : "bytes/s",
+		"cpu %", "ovh %");
+	for (size_t i = 0; i < mm->ncomps; i++)
+		print_component(out, &mm->comps[i]);
+}
+
+static void print_figures(FILE *out, const struct meshmark *mm)
+{
+	char a[24], b[24], c[24], d[24];
+
+	fprintf(out, "\nvCPU per 1000 rps: sidecar %s, node-proxy %s, node-agent %s, total %s\n",
+		fmt_num(mm->vcpu_sidecar, a, sizeof(a)),
+		fmt_num(mm->vcpu_node_proxy, b, sizeof(b)),
+		fmt_num(mm->vcpu_node_agent, c, sizeof(c)),
+		fmt_num(mm->vcpu_total, d, sizeof(d)));
+	fprintf(out, "MiB per proxy: %s\n",
+		fmt_num(mm->mib_per_proxy, a, sizeof(a)));
+}
+
+static void print_header(FILE *out, const struct meshmark *mm)
+{
+	bool single = mm->mode == MM_SINGLE;
+
+	fprintf(out, "MeshMark %.1f / 100 (%s)\n\n", mm->score, single ?
+		"single run: the mesh's share of what the workload used" :
+		"compare: cost per unit of work, mesh run against baseline");
+	fprintf(out, "%-20s %7s %7s %12s %12s %12s  %s\n", "class / MUE",
+		"score", "weight", single ? "mesh" : "base",
+		single ? "total" : "mesh", single ? "" : "overhead", "unit");
+	if (!single)
+		fprintf(out, "(inputs %s)\n", mm->per_request ?
+			"per 1000 requests; rss per 1000 rps" :
+			"per second of the window; rss as is");
+}
+
+void meshmark_print(FILE *out, const struct meshmark *mm)
+{
+	if (mm->error[0]) {
+		fprintf(out, "MeshMark not computed: %s\n", mm->error);
+		return;
+	}
+	print_header(out, mm);
+	for (int c = 0; c < MM_CLASS_MAX; c++)
+		print_class(out, mm, &mm->classes[c]);
+	print_components(out, mm);
+	print_figures(out, mm);
+	for (size_t i = 0; i < mm->nnotes; i++)
+		fprintf(out, "%s%s\n", i ? "  " : "\nnotes:\n  ", mm->notes[i]);
+}
