@@ -26,6 +26,7 @@ enum lat_kind {
 	LAT_DWELL_RESPONSE,	/* proxy: received upstream -> sent downstream */
 	LAT_CLIENT,		/* client: request sent -> response received */
 	LAT_QUEUE,		/* data ready in the socket -> read by the app */
+	LAT_TRANSIT,		/* peer sent -> data ready here (kernel path) */
 	LAT_KINDS,
 };
 

@@ -92,6 +92,14 @@ struct {
 	__type(value, struct pending_recv);
 } pending_recvs SEC(".maps");
 
+/* flow -> when its current turn was sent, until the peer sees it arrive */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct flow_key);
+	__type(value, __u64);
+} in_flight SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
@@ -449,51 +457,100 @@ static __always_inline void forward_dwell(__u32 tgid, __u64 sk, __u64 now)
 	bpf_map_delete_elem(&pending_recvs, &tid);
 }
 
+/* The flow that @sk sends on (@sending) or receives from. */
+static __always_inline struct flow_key flow_of(struct sock *sk, bool passive,
+					       bool sending)
+{
+	struct flow_key k = { .from_active = sending != passive };
+
+	if (passive) {
+		k.addr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
+		k.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	} else {
+		k.addr = BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr);
+		k.port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	}
+	return k;
+}
+
+
+/* At a read, the data's time in the kernel: from the peer's send to its
+ * arrival here (transit), and from arrival to this read (queue). */
+static __always_inline void account_arrival(struct sock_turn *turn,
+					    __u32 tgid, __u64 now)
+{
+	if (!turn->ready_ns)
+		return;
+	if (now > turn->ready_ns)
+		record_latency(tgid, LAT_QUEUE, now - turn->ready_ns);
+	if (turn->sent_ns && turn->ready_ns > turn->sent_ns)
+		record_latency(tgid, LAT_TRANSIT, turn->ready_ns - turn->sent_ns);
+	turn->ready_ns = 0;
+	turn->sent_ns = 0;
+}
+
+/*
+ * A thread starts sending on @sk: the end of the request it served
+ * (service time) or forwarded (dwell), and the start of data in flight.
+ */
+static __always_inline void begin_send(struct sock *sk, struct sock_turn *turn,
+				       __u32 tgid, __u64 now)
+{
+	struct flow_key flow = flow_of(sk, turn->passive, true);
+	struct proc_stats *st;
+
+	forward_dwell(tgid, (__u64)sk, now);
+	if (turn->dir == TURN_RECV && turn->passive) {
+		st = stats_of(tgid);
+		if (st)
+			st->exchanges++;
+		record_latency(tgid, LAT_SERVICE, now - turn->turn_ns);
+	}
+	turn->dir = TURN_SEND;
+	turn->turn_ns = now;
+	bpf_map_update_elem(&in_flight, &flow, &now, BPF_ANY);
+}
+
+/* A thread reads data that ended a round trip it waited for as a client. */
+static __always_inline void begin_recv(struct sock *sk, struct sock_turn *turn,
+				       __u32 tgid, __u64 now)
+{
+	if (turn->dir == TURN_SEND && !turn->passive)
+		record_latency(tgid, LAT_CLIENT, now - turn->turn_ns);
+	turn->dir = TURN_RECV;
+	turn->turn_ns = now;
+	note_pending((__u64)sk, turn->passive, now);
+}
+
 /*
  * Request/response turns, whatever the protocol, even encrypted: data
  * received on an accepted connection followed by data sent back on it is
- * one exchange served; the time between the two is its service time. Data
- * sent on a connection the process opened followed by data received is one
- * round trip it waited for as a client.
+ * one exchange served; data sent on a connection the process opened
+ * followed by data received is one round trip it waited for. A send turn
+ * normally begins in on_tcp_send(), at the entry of tcp_sendmsg; here only
+ * when that tracepoint is missing.
  */
-static __always_inline void track_turn(struct sock *sk, bool send,
-				       __u32 tgid, struct proc_stats *st)
+static __always_inline void track_turn(struct sock *sk, bool send, __u32 tgid)
 {
-	__u8 dir = send ? TURN_SEND : TURN_RECV;
 	struct sock_turn *turn, fresh = {};
 	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
 
 	turn = bpf_map_lookup_elem(&sock_turns, &key);
 	if (!turn) {
-		fresh.dir = dir;
 		fresh.passive = guess_passive(sk);
-		fresh.turn_ns = now;
-		bpf_map_update_elem(&sock_turns, &key, &fresh, BPF_ANY);
-		if (!send)
-			note_pending(key, fresh.passive, now);
+		bpf_map_update_elem(&sock_turns, &key, &fresh, BPF_NOEXIST);
+		turn = bpf_map_lookup_elem(&sock_turns, &key);
+		if (!turn)
+			return;
+	}
+	if (send) {
+		if (turn->dir != TURN_SEND)
+			begin_send(sk, turn, tgid, now);
 		return;
 	}
-	if (!send && turn->ready_ns) {
-		if (now > turn->ready_ns)
-			record_latency(tgid, LAT_QUEUE, now - turn->ready_ns);
-		turn->ready_ns = 0;
-	}
-	if (send)
-		forward_dwell(tgid, key, now);
-	if (turn->dir == dir)
-		return;
-	if (turn->dir != TURN_NONE) {
-		if (send && turn->passive) {
-			st->exchanges++;
-			record_latency(tgid, LAT_SERVICE, now - turn->turn_ns);
-		} else if (!send && !turn->passive) {
-			record_latency(tgid, LAT_CLIENT, now - turn->turn_ns);
-		}
-	}
-	turn->dir = dir;
-	turn->turn_ns = now;
-	if (!send)
-		note_pending(key, turn->passive, now);
+	account_arrival(turn, tgid, now);
+	if (turn->dir != TURN_RECV)
+		begin_recv(sk, turn, tgid, now);
 }
 
 static __always_inline void account_io(struct sock *sk, bool send, long ret)
@@ -513,7 +570,7 @@ static __always_inline void account_io(struct sock *sk, bool send, long ret)
 		st->recv_calls++;
 	}
 	if (ret > 0)
-		track_turn(sk, send, current_tgid(), st);
+		track_turn(sk, send, current_tgid());
 }
 
 static __always_inline int on_sock_io(bool send, struct sock *sk, int ret,
@@ -554,8 +611,12 @@ int BPF_PROG(recv_raw, struct sock *sk, int ret, int flags)
 	return on_sock_io(false, sk, ret, flags);
 }
 
-/* Data arrived in the socket's receive queue; the reader is told to wake. */
-static __always_inline int on_data_ready(struct sock *sk)
+/*
+ * TCP starts sending: the first data of a turn is stamped here, at the
+ * entry of tcp_sendmsg, because on loopback and veth the peer's
+ * sk_data_ready runs inside this very call, before sock_send_length.
+ */
+static __always_inline int on_tcp_send(struct sock *sk)
 {
 	__u64 key = (__u64)sk;
 	struct sock_turn *turn;
@@ -563,8 +624,43 @@ static __always_inline int on_data_ready(struct sock *sk)
 	if (!counting)
 		return 0;
 	turn = bpf_map_lookup_elem(&sock_turns, &key);
-	if (turn && !turn->ready_ns)
-		turn->ready_ns = bpf_ktime_get_ns();
+	if (!turn || turn->dir == TURN_SEND)
+		return 0;
+	begin_send(sk, turn, current_tgid(), bpf_ktime_get_ns());
+	return 0;
+}
+
+SEC("tp_btf/tcp_sendmsg_locked")
+int BPF_PROG(tcp_send_btf, struct sock *sk)
+{
+	return on_tcp_send(sk);
+}
+
+SEC("raw_tp/tcp_sendmsg_locked")
+int BPF_PROG(tcp_send_raw, struct sock *sk)
+{
+	return on_tcp_send(sk);
+}
+
+/* Data arrived in the socket's receive queue; the reader is told to wake. */
+static __always_inline int on_data_ready(struct sock *sk)
+{
+	__u64 key = (__u64)sk, *sent;
+	struct sock_turn *turn;
+	struct flow_key flow;
+
+	if (!counting)
+		return 0;
+	turn = bpf_map_lookup_elem(&sock_turns, &key);
+	if (!turn || turn->ready_ns)
+		return 0;
+	turn->ready_ns = bpf_ktime_get_ns();
+	flow = flow_of(sk, turn->passive, false);
+	sent = bpf_map_lookup_elem(&in_flight, &flow);
+	if (!sent)
+		return 0;
+	turn->sent_ns = *sent;
+	bpf_map_delete_elem(&in_flight, &flow);
 	return 0;
 }
 

@@ -37,6 +37,19 @@ struct sock_turn {
 	__u8 pad[6];
 	__u64 turn_ns;		/* first data movement of the current turn */
 	__u64 ready_ns;		/* unread data arrived (sk_data_ready), or 0 */
+	__u64 sent_ns;		/* when the peer sent that data, or 0 */
+};
+
+/*
+ * One direction of a connection, named the same from both ends: by the
+ * address and port of its active (connecting) end, which NAT REDIRECT to
+ * a sidecar leaves intact on the accepting side.
+ */
+struct flow_key {
+	__u32 addr;
+	__u16 port;
+	__u8 from_active;	/* data travels from the active end */
+	__u8 pad;
 };
 
 /* Per thread: the socket it last started receiving on, not yet forwarded. */

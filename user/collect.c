@@ -36,6 +36,7 @@ static const struct tp_prog tp_progs[] = {
 	{ "send", "sock_send_length", NULL },	/* else syscall tracepoints */
 	{ "recv", "sock_recv_length", NULL },
 	{ "data_ready", "sk_data_ready", "latency.queue" },
+	{ "tcp_send", "tcp_sendmsg_locked", "latency.transit" },
 	{ "state", "inet_sock_set_state", "tcp.connects" },
 	{ "retransmit", "tcp_retransmit_skb", "tcp.retransmits" },
 };

@@ -11,6 +11,7 @@ static const char *const kind_names[LAT_KINDS] = {
 	[LAT_DWELL_RESPONSE] = "dwell_response",
 	[LAT_CLIENT] = "client",
 	[LAT_QUEUE] = "queue",
+	[LAT_TRANSIT] = "transit",
 };
 
 const char *lat_kind_name(enum lat_kind kind)

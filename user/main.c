@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* meshprof: what does my service mesh cost me, where, and why? */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include "commands.h"
 
@@ -17,44 +15,10 @@ static const char usage[] =
 "commands:\n"
 "  record    attach to the kernel for a window, print and save the result\n"
 "  report    print the table of a saved run (FILE.json)\n"
+"  diff      compare a mesh run with a baseline run: MeshMark of the overhead\n"
 "\n"
 "  meshprof COMMAND --help   options of a command\n"
 "  meshprof --version\n";
-
-void errorf(const char *cmd, const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "meshprof%s%s: ", cmd ? " " : "", cmd ? cmd : "");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int parse_number(const char *s, double min, double max, double *out)
-{
-	char *end;
-	double v;
-
-	if (!s || !*s)
-		return -1;
-	v = strtod(s, &end);
-	if (*end || v != v || v < min || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-void bad_option(const char *cmd, char **argv)
-{
-	const char *arg = argv[optind - 1];
-
-	if (optopt && arg[0] == '-' && arg[1] != '-')
-		errorf(cmd, "unknown option or missing value for '-%c' (see --help)", optopt);
-	else
-		errorf(cmd, "unknown option or missing value for '%s' (see --help)", arg);
-}
 
 int main(int argc, char **argv)
 {
@@ -78,6 +42,8 @@ int main(int argc, char **argv)
 		return cmd_record(argc - 1, argv + 1);
 	if (!strcmp(cmd, "report"))
 		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(cmd, "diff"))
+		return cmd_diff(argc - 1, argv + 1);
 	errorf(NULL, "unknown command '%s' (try meshprof --help)", cmd);
 	return EXIT_USAGE;
 }

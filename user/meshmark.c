@@ -415,7 +415,10 @@ static void single_mue(struct meshmark *mm, struct mm_mue_result *r,
 	single_share(mm, r, run, s);
 }
 
-/* base / mesh = 1 - overhead / mesh; 0/0 is no overhead, x/0 none either. */
+/*
+ * base / mesh = 1 - overhead / mesh. 0/0 is no overhead (1); a mesh run
+ * that used none of what the baseline used is clamped to 1 with a note.
+ */
 static void ratio(struct meshmark *mm, struct mm_mue_result *r)
 {
 	double raw;
@@ -432,12 +435,12 @@ static bool compare_missing(struct mm_mue_result *r, const struct pair *p,
 			    enum res res)
 {
 	const char *mb = missing_metric(p->base, res);
-	const char *mm = missing_metric(p->mesh, res);
+	const char *mn = missing_metric(p->mesh, res);
 
-	if (!mb && !mm)
+	if (!mb && !mn)
 		return false;
 	mue_void(r, "%s not recorded: the %s run's kernel lacks %s",
-		 resources[res].what, mb ? "baseline" : "mesh", mb ? mb : mm);
+		 resources[res].what, mb ? "baseline" : "mesh", mb ? mb : mn);
 	return true;
 }
 

@@ -12,6 +12,9 @@
 #include "probe.h"
 #include "runjson.h"
 #include "table.h"
+#include "smp.h"
+#include <math.h>
+#include <json-c/json.h>
 #include "workload.h"
 
 static const char usage[] =
@@ -32,6 +35,9 @@ static const char usage[] =
 "      --max-procs N        processes tracked in the kernel (default 8192)\n"
 "      --attach MODE        auto (tp_btf, else raw_tp) or raw_tp\n"
 "      --sock-source SRC    auto (sock tracepoints, else syscalls) or syscalls\n"
+"      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
+"                           (each -0.5..0.5; docs/meshmark.md)\n"
+"      --format FMT         of the -o file: meshprof (default) or smp\n"
 "  -q, --quiet              no table on stdout\n"
 "  -v, --verbose            libbpf and verifier messages on stderr\n"
 "  -h, --help\n";
@@ -50,6 +56,8 @@ struct record_args {
 	uint64_t requests;
 	const char *loadgen;
 	double cpu_capacity;
+	struct mm_weights weights;
+	bool smp;
 	bool quiet;
 	bool verbose;
 	struct collect_opts collect;
@@ -58,7 +66,7 @@ struct record_args {
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
 	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK,
-	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY };
+	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY, OPT_WEIGHTS, OPT_FORMAT };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
@@ -70,11 +78,14 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "requests", required_argument, NULL, OPT_REQUESTS },
 		{ "loadgen", required_argument, NULL, OPT_LOADGEN },
 		{ "cpu-capacity", required_argument, NULL, OPT_CAPACITY },
+		{ "weights", required_argument, NULL, OPT_WEIGHTS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	char err[256];
 	double n;
 	int c;
 
@@ -138,6 +149,18 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				return EXIT_USAGE;
 			}
 			break;
+		case OPT_WEIGHTS:
+			if (mm_weights_parse(&a->weights, optarg, err, sizeof(err))) {
+				errorf("record", "--weights: %s", err);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_FORMAT:
+			if (parse_format(optarg, &a->smp)) {
+				errorf("record", "invalid --format '%s' (meshprof or smp)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
 		case 'q':
 			a->quiet = true;
 			break;
@@ -197,6 +220,27 @@ static int wait_window(struct collector *col, double duration)
 	return 0;
 }
 
+static int write_run(const struct run *run, const struct meshmark *mm,
+		     bool smp, const char *path)
+{
+	struct json_object *root;
+	char err[512];
+	int rc;
+
+	if (smp) {
+		root = smp_json(run, isnan(mm->score) ? NULL : mm);
+	} else {
+		root = run_to_json(run);
+		json_object_object_add(root, "meshmark", isnan(mm->score) ?
+				       NULL : meshmark_to_json(mm));
+	}
+	rc = json_write_file(root, path, err, sizeof(err));
+	json_object_put(root);
+	if (rc)
+		errorf("record", "%s", err);
+	return rc;
+}
+
 static int describe_workload(struct run *run, const struct record_args *a)
 {
 	char err[512];
@@ -241,6 +285,7 @@ int cmd_record(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct ruleset rules = {};
 	struct collector *col = NULL;
+	struct meshmark mm = {};
 	struct run run = {};
 	char err[512];
 	int rc = 1;
@@ -282,15 +327,16 @@ int cmd_record(int argc, char **argv)
 	}
 	if (describe_workload(&run, &a))
 		goto cleanup;
+	if (meshmark_single(&run, &a.weights, &mm))
+		errorf("record", "warning: no MeshMark: %s", mm.error);
 	if (!a.quiet)
-		table_print(stdout, &run);
-	if (a.output && run_write_json(&run, a.output, err, sizeof(err))) {
-		errorf("record", "%s", err);
+		print_run(stdout, &run, &mm);
+	if (a.output && write_run(&run, &mm, a.smp, a.output))
 		goto cleanup;
-	}
 	rc = 0;
 cleanup:
 	collect_free(col);
+	meshmark_free(&mm);
 	run_free(&run);
 	rules_free(&rules);
 	return rc;

@@ -4,30 +4,53 @@
 #include <string.h>
 #include "commands.h"
 #include "runjson.h"
-#include "table.h"
+#include <math.h>
+#include <json-c/json.h>
+#include "smp.h"
 
 static const char usage[] =
-"usage: meshprof report FILE.json\n"
+"usage: meshprof report FILE.json [--weights SPEC] [--format meshprof|smp]\n"
 "\n"
-"Prints the per-component table of a run saved by meshprof record -o.\n";
+"Prints the per-component table and MeshMark of a run saved by\n"
+"meshprof record -o; with --format smp, the run as an SMP result (JSON).\n";
 
 int cmd_report(int argc, char **argv)
 {
+	enum { OPT_WEIGHTS = 256, OPT_FORMAT };
 	static const struct option opts[] = {
+		{ "weights", required_argument, NULL, OPT_WEIGHTS },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
+	struct mm_weights weights = {};
+	struct meshmark mm = {};
+	bool smp = false;
 	struct run run;
 	char err[512];
 	int c;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
+		switch (c) {
+		case OPT_WEIGHTS:
+			if (mm_weights_parse(&weights, optarg, err, sizeof(err))) {
+				errorf("report", "--weights: %s", err);
+				return EXIT_USAGE;
+			}
+			break;
+		case OPT_FORMAT:
+			if (parse_format(optarg, &smp)) {
+				errorf("report", "invalid --format '%s' (meshprof or smp)", optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'h':
 			fputs(usage, stdout);
 			return 0;
+		default:
+			bad_option("report", argv);
+			return EXIT_USAGE;
 		}
-		bad_option("report", argv);
-		return EXIT_USAGE;
 	}
 	if (optind != argc - 1) {
 		errorf("report", "expected one FILE.json (see --help)");
@@ -37,7 +60,16 @@ int cmd_report(int argc, char **argv)
 		errorf("report", "%s", err);
 		return 1;
 	}
-	table_print(stdout, &run);
+	meshmark_single(&run, &weights, &mm);
+	if (smp) {
+		struct json_object *o = smp_json(&run, isnan(mm.score) ? NULL : &mm);
+
+		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+		json_object_put(o);
+	} else {
+		print_run(stdout, &run, &mm);
+	}
+	meshmark_free(&mm);
 	run_free(&run);
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "runjson.h"
+#include "waterfall.h"
 
 #define NS_PER_S 1e9
 
@@ -180,6 +181,8 @@ struct json_object *run_to_json(const struct run *run)
 	struct json_object *comps = json_object_new_array();
 	struct json_object *procs = json_object_new_array();
 	char buf[sizeof(run->unavailable)], *tok, *save;
+	struct json_object *paths;
+	struct waterfall w;
 
 	put_str(root, "schema", RUN_SCHEMA);
 	put_str(root, "meshprof_version", MESHPROF_VERSION);
@@ -208,17 +211,19 @@ struct json_object *run_to_json(const struct run *run)
 	for (size_t i = 0; i < run->nprocs; i++)
 		json_object_array_add(procs, process_json(run, &run->procs[i]));
 	put(root, "processes", procs);
+	paths = json_object_new_array();
+	if (!waterfall_build(run, &w))
+		json_object_array_add(paths, waterfall_json(run, &w));
+	put(root, "paths", paths);
 	return root;
 }
 
-int run_write_json(const struct run *run, const char *path, char *err,
-		   size_t err_len)
+int json_write_file(struct json_object *root, const char *path, char *err,
+		    size_t err_len)
 {
-	struct json_object *root = run_to_json(run);
 	int rc = json_object_to_file_ext(path, root, JSON_C_TO_STRING_PRETTY |
 				       JSON_C_TO_STRING_NOSLASHESCAPE);
 
-	json_object_put(root);
 	if (rc) {
 		snprintf(err, err_len, "%s: cannot write: %s", path,
 			 strerror(errno));

@@ -10,8 +10,9 @@
 struct json_object;
 
 struct json_object *run_to_json(const struct run *run);
-int run_write_json(const struct run *run, const char *path, char *err,
-		   size_t err_len);
+/* Writes @root (pretty) to @path; "FILE: cannot write: why" on error. */
+int json_write_file(struct json_object *root, const char *path, char *err,
+		    size_t err_len);
 /* Reads and validates a run; on error "FILE: what is wrong" in @err. */
 int run_read_json(struct run *run, const char *path, char *err,
 		  size_t err_len);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "table.h"
+#include "waterfall.h"
 
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
 {
@@ -36,6 +37,45 @@ static void print_row(FILE *out, const struct run *run,
 		(unsigned long long)m->recv_calls);
 }
 
+static void print_latency(FILE *out, const struct run *run)
+{
+	static const enum lat_kind kinds[] = {
+		LAT_CLIENT, LAT_DWELL_REQUEST, LAT_SERVICE, LAT_DWELL_RESPONSE,
+		LAT_TRANSIT, LAT_QUEUE,
+	};
+	struct waterfall w;
+	bool header = false;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		const struct component *c = &run->comps[i];
+
+		if (c->role != ROLE_APP && c->role != ROLE_SIDECAR &&
+		    c->role != ROLE_NODE_PROXY && c->role != ROLE_NODE_AGENT)
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			const struct latency_hist *h = &c->m.lat[kinds[k]];
+
+			if (!h->count)
+				continue;
+			if (!header) {
+				fprintf(out, "\n%-24s %-15s %9s %10s %10s %10s %10s\n",
+					"LATENCY", "MEASURE", "COUNT", "P50_MS",
+					"P90_MS", "P99_MS", "MAX_MS");
+				header = true;
+			}
+			fprintf(out, "%-24.24s %-15s %9llu %10.3f %10.3f %10.3f %10.3f\n",
+				c->name, lat_kind_name(kinds[k]),
+				(unsigned long long)h->count,
+				lat_percentile(h, 50) / 1e6, lat_percentile(h, 90) / 1e6,
+				lat_percentile(h, 99) / 1e6, h->max_ns / 1e6);
+		}
+	}
+	if (!waterfall_build(run, &w)) {
+		fputc('\n', out);
+		waterfall_print(out, run, &w);
+	}
+}
+
 static void print_drops(FILE *out, const struct run *run)
 {
 	bool any = false;
@@ -63,6 +103,7 @@ void table_print(FILE *out, const struct run *run)
 		"VCSW", "IVCSW", "RUNQ_MS", "SENT", "RECV", "SENDS", "RECVS");
 	for (size_t i = 0; i < run->ncomps; i++)
 		print_row(out, run, &run->comps[i]);
+	print_latency(out, run);
 	print_drops(out, run);
 	if (run->unavailable[0])
 		fprintf(out, "unavailable on this kernel: %s\n", run->unavailable);

@@ -1,0 +1,164 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include <json-c/json.h>
+#include "waterfall.h"
+
+static bool is_mesh(enum role r)
+{
+	return r == ROLE_SIDECAR || r == ROLE_NODE_PROXY || r == ROLE_NODE_AGENT;
+}
+
+/* The component (of @role, other than @skip) with most @kind samples. */
+static int busiest(const struct run *run, enum role role, enum lat_kind kind,
+		   int skip)
+{
+	uint64_t best = 0;
+	int who = -1;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		uint64_t n = run->comps[i].m.lat[kind].count;
+
+		if ((int)i != skip && run->comps[i].role == role && n > best) {
+			best = n;
+			who = i;
+		}
+	}
+	return who;
+}
+
+static bool same_pod(const struct component *a, const struct component *b)
+{
+	return a->in_pod && b->in_pod && !strcmp(a->pod.pod_uid, b->pod.pod_uid);
+}
+
+static bool forwards(const struct component *c)
+{
+	return is_mesh(c->role) && c->m.lat[LAT_DWELL_REQUEST].count;
+}
+
+static void add_hop(const struct run *run, struct waterfall *w, int comp,
+		    enum lat_kind kind)
+{
+	const struct latency_hist *h = &run->comps[comp].m.lat[kind];
+	struct hop *hop;
+
+	if (w->nhops == MAX_HOPS || !h->count)
+		return;
+	hop = &w->hops[w->nhops++];
+	hop->comp = comp;
+	hop->kind = kind;
+	hop->p50_ns = lat_percentile(h, 50);
+	hop->p90_ns = lat_percentile(h, 90);
+	hop->p99_ns = lat_percentile(h, 99);
+}
+
+/* Proxies in request order: client side, node proxies, server side. */
+static int order_proxies(const struct run *run, const struct waterfall *w,
+			 int *out)
+{
+	const struct component *cl = &run->comps[w->client];
+	const struct component *sv = &run->comps[w->server];
+	int n = 0;
+
+	for (int pass = 0; pass < 3; pass++) {
+		for (size_t i = 0; i < run->ncomps && n < MAX_HOPS / 2; i++) {
+			const struct component *c = &run->comps[i];
+			int where = same_pod(c, cl) ? 0 : same_pod(c, sv) ? 2 : 1;
+
+			if (forwards(c) && where == pass)
+				out[n++] = i;
+		}
+	}
+	return n;
+}
+
+/* Data arrives at each proxy twice per exchange, at server and client once. */
+static uint64_t arrival_p50(const struct run *run, int comp, int times)
+{
+	const struct metrics *m = &run->comps[comp].m;
+
+	return times * (lat_percentile(&m->lat[LAT_TRANSIT], 50) +
+			lat_percentile(&m->lat[LAT_QUEUE], 50));
+}
+
+int waterfall_build(const struct run *run, struct waterfall *w)
+{
+	int proxies[MAX_HOPS / 2], n;
+
+	memset(w, 0, sizeof(*w));
+	w->client = busiest(run, ROLE_APP, LAT_CLIENT, -1);
+	w->server = busiest(run, ROLE_APP, LAT_SERVICE, w->client);
+	if (w->client < 0 || w->server < 0)
+		return -1;
+	w->client_p50_ns = lat_percentile(&run->comps[w->client].m.lat[LAT_CLIENT], 50);
+	w->client_p99_ns = lat_percentile(&run->comps[w->client].m.lat[LAT_CLIENT], 99);
+	n = order_proxies(run, w, proxies);
+	for (int i = 0; i < n; i++)
+		add_hop(run, w, proxies[i], LAT_DWELL_REQUEST);
+	add_hop(run, w, w->server, LAT_SERVICE);
+	for (int i = n - 1; i >= 0; i--)
+		add_hop(run, w, proxies[i], LAT_DWELL_RESPONSE);
+
+	w->kernel_p50_ns = arrival_p50(run, w->client, 1) +
+			   arrival_p50(run, w->server, 1);
+	for (int i = 0; i < n; i++)
+		w->kernel_p50_ns += arrival_p50(run, proxies[i], 2);
+	w->sum_p50_ns = w->kernel_p50_ns;
+	for (int i = 0; i < w->nhops; i++)
+		w->sum_p50_ns += w->hops[i].p50_ns;
+	return 0;
+}
+
+void waterfall_print(FILE *out, const struct run *run,
+		     const struct waterfall *w)
+{
+	fprintf(out, "request path: %s -> %s, client-observed p50 %.3f ms p99 %.3f ms\n",
+		run->comps[w->client].name, run->comps[w->server].name,
+		w->client_p50_ns / 1e6, w->client_p99_ns / 1e6);
+	for (int i = 0; i < w->nhops; i++) {
+		const struct hop *h = &w->hops[i];
+
+		fprintf(out, "  %-24.24s %-10s %-15s p50 %9.3f ms  p99 %9.3f ms\n",
+			run->comps[h->comp].name, role_name(run->comps[h->comp].role),
+			lat_kind_name(h->kind), h->p50_ns / 1e6, h->p99_ns / 1e6);
+	}
+	fprintf(out, "  %-24s %-10s %-15s p50 %9.3f ms\n", "network/kernel", "-",
+		"transit+queue", w->kernel_p50_ns / 1e6);
+	fprintf(out, "  sum of hop p50s %.3f ms = %.0f%% of the client-observed p50\n",
+		w->sum_p50_ns / 1e6,
+		w->client_p50_ns ? 100.0 * w->sum_p50_ns / w->client_p50_ns : 0);
+}
+
+static struct json_object *secs(uint64_t ns)
+{
+	return json_object_new_double(ns / 1e9);
+}
+
+struct json_object *waterfall_json(const struct run *run,
+				   const struct waterfall *w)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *hops = json_object_new_array();
+
+	json_object_object_add(o, "client", json_object_new_string(run->comps[w->client].id));
+	json_object_object_add(o, "server", json_object_new_string(run->comps[w->server].id));
+	json_object_object_add(o, "client_p50_seconds", secs(w->client_p50_ns));
+	json_object_object_add(o, "client_p99_seconds", secs(w->client_p99_ns));
+	for (int i = 0; i < w->nhops; i++) {
+		const struct hop *h = &w->hops[i];
+		struct json_object *j = json_object_new_object();
+
+		json_object_object_add(j, "component", json_object_new_string(run->comps[h->comp].id));
+		json_object_object_add(j, "name", json_object_new_string(run->comps[h->comp].name));
+		json_object_object_add(j, "role", json_object_new_string(role_name(run->comps[h->comp].role)));
+		json_object_object_add(j, "measure", json_object_new_string(lat_kind_name(h->kind)));
+		json_object_object_add(j, "p50_seconds", secs(h->p50_ns));
+		json_object_object_add(j, "p90_seconds", secs(h->p90_ns));
+		json_object_object_add(j, "p99_seconds", secs(h->p99_ns));
+		json_object_array_add(hops, j);
+	}
+	json_object_object_add(o, "hops", hops);
+	json_object_object_add(o, "kernel_p50_seconds", secs(w->kernel_p50_ns));
+	json_object_object_add(o, "sum_p50_seconds", secs(w->sum_p50_ns));
+	return o;
+}
