@@ -30,11 +30,16 @@ WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS)
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
-	wrk openssl procps curl util-linux
+	wrk openssl procps curl util-linux libnginx-mod-stream
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
 -include tools/tools.mk
+TOOL_BINS += $(BUILD)/tools/wirecheck
+
+$(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
+	@mkdir -p $(BUILD)/tools
+	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
 .PHONY: all deps vmlinux test unit demo bench clean tools
 all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS)
