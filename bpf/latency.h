@@ -37,6 +37,7 @@ struct lat_key {
 
 struct lat_hist {
 	__u64 max_ns;
+	__u64 sum_ns;		/* for the exact mean */
 	__u32 slots[LAT_SLOTS];
 };
 

@@ -423,6 +423,7 @@ static __always_inline void record_latency(__u32 tgid, __u32 kind, __u64 ns)
 	slot = lat_slot(ns);
 	if (slot < LAT_SLOTS)
 		__sync_fetch_and_add(&h->slots[slot], 1);
+	__sync_fetch_and_add(&h->sum_ns, ns);
 	/* Racy but monotone enough: a lost update only lowers the max
 	 * when two CPUs set a new maximum for one process at once. */
 	if (ns > h->max_ns)

@@ -10,7 +10,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
-#include "profile.h"
+#include "profile_defs.h"
 #include "maps.bpf.h"
 
 #define EEXIST 17

@@ -271,6 +271,7 @@ static void harvest_latency(struct collector *c, uint32_t pid,
 			lat_add_slot(dst, s, h->slots[s]);
 		if (h->max_ns > dst->max_ns)
 			dst->max_ns = h->max_ns;
+		dst->sum_ns += h->sum_ns;
 	}
 }
 

@@ -77,7 +77,13 @@ int lat_merge(struct latency_hist *dst, const struct latency_hist *src)
 			return -ENOMEM;
 	if (src->max_ns > dst->max_ns)
 		dst->max_ns = src->max_ns;
+	dst->sum_ns += src->sum_ns;
 	return 0;
+}
+
+uint64_t lat_mean(const struct latency_hist *h)
+{
+	return h->count ? h->sum_ns / h->count : 0;
 }
 
 uint64_t lat_percentile(const struct latency_hist *h, double pct)

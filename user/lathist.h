@@ -10,6 +10,7 @@
 struct latency_hist {
 	uint64_t count;
 	uint64_t max_ns;
+	uint64_t sum_ns;	/* exact: the mean is sum_ns / count */
 	uint64_t *slots;	/* LAT_SLOTS counts; NULL while count is 0 */
 };
 
@@ -23,6 +24,7 @@ int lat_merge(struct latency_hist *dst, const struct latency_hist *src);
  * above the recorded maximum. Within 1/32 (3.2%) of the true value.
  */
 uint64_t lat_percentile(const struct latency_hist *h, double pct);
+uint64_t lat_mean(const struct latency_hist *h);
 void lat_free(struct latency_hist *h);
 const char *lat_kind_name(enum lat_kind kind);
 int lat_kind_parse(const char *name);

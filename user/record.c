@@ -312,9 +312,8 @@ int cmd_record(int argc, char **argv)
 		errorf("record", "%s", err);
 		goto cleanup;
 	}
-	if (!a.quiet)
-		fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
-			a.duration);
+	fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
+		a.duration);
 	if (wait_window(col, a.duration)) {
 		errorf("record", "reading events failed");
 		goto cleanup;

@@ -54,6 +54,7 @@ static struct json_object *latency_json(const struct metrics *m)
 			put(kind, names[i], json_object_new_double(
 				secs(lat_percentile(h, pcts[i]))));
 		put(kind, "max_seconds", json_object_new_double(secs(h->max_ns)));
+		put(kind, "mean_seconds", json_object_new_double(secs(lat_mean(h))));
 		for (uint32_t s = 0; s < LAT_SLOTS; s++) {
 			struct json_object *pair;
 
@@ -334,6 +335,7 @@ static void read_latency(struct reader *rd, struct json_object *o,
 		}
 		b = field(rd, kind, w, "buckets_hdr_ns", json_type_array);
 		m->lat[k].max_ns = ns_of(get_double(rd, kind, w, "max_seconds"));
+		m->lat[k].sum_ns = ns_of(get_double(rd, kind, w, "mean_seconds"));
 		for (size_t i = 0; b && i < json_object_array_length(b); i++) {
 			struct json_object *pair = json_object_array_get_idx(b, i);
 
@@ -348,6 +350,7 @@ static void read_latency(struct reader *rd, struct json_object *o,
 		}
 		if (m->lat[k].count != get_u64(rd, kind, w, "count"))
 			fail(rd, "%s.count does not match its buckets", w);
+		m->lat[k].sum_ns *= m->lat[k].count;
 	}
 }
 

@@ -43,8 +43,6 @@ static struct json_object *latencies(const struct run *run)
 	struct json_object *o = json_object_new_object();
 	const struct latency_hist *h;
 	struct waterfall w;
-	double sum = 0;
-	uint64_t lo, hi;
 
 	if (waterfall_build(run, &w)) {
 		put(o, "p50", ms(run->latency_p50_s));
@@ -52,14 +50,8 @@ static struct json_object *latencies(const struct run *run)
 		return o;
 	}
 	h = &run->comps[w.client].m.lat[LAT_CLIENT];
-	for (uint32_t s = 0; s < LAT_SLOTS; s++) {
-		if (!h->slots[s])
-			continue;
-		lat_bounds(s, &lo, &hi);
-		sum += h->slots[s] * (lo + (hi - lo) / 2.0);
-	}
 	put(o, "min", ms(lat_percentile(h, 0) / 1e9));
-	put(o, "average", ms(sum / h->count / 1e9));
+	put(o, "average", ms(lat_mean(h) / 1e9));
 	put(o, "p50", ms(lat_percentile(h, 50) / 1e9));
 	put(o, "p90", ms(lat_percentile(h, 90) / 1e9));
 	put(o, "p99", ms(lat_percentile(h, 99) / 1e9));

@@ -50,6 +50,7 @@ static void add_hop(const struct run *run, struct waterfall *w, int comp,
 	hop->p50_ns = lat_percentile(h, 50);
 	hop->p90_ns = lat_percentile(h, 90);
 	hop->p99_ns = lat_percentile(h, 99);
+	hop->mean_ns = lat_mean(h);
 }
 
 /* Proxies in request order: client side, node proxies, server side. */
@@ -73,12 +74,15 @@ static int order_proxies(const struct run *run, const struct waterfall *w,
 }
 
 /* Data arrives at each proxy twice per exchange, at server and client once. */
-static uint64_t arrival_p50(const struct run *run, int comp, int times)
+static void add_arrivals(const struct run *run, int comp, int times,
+			 struct waterfall *w)
 {
 	const struct metrics *m = &run->comps[comp].m;
 
-	return times * (lat_percentile(&m->lat[LAT_TRANSIT], 50) +
-			lat_percentile(&m->lat[LAT_QUEUE], 50));
+	w->kernel_p50_ns += times * (lat_percentile(&m->lat[LAT_TRANSIT], 50) +
+				     lat_percentile(&m->lat[LAT_QUEUE], 50));
+	w->kernel_mean_ns += times * (lat_mean(&m->lat[LAT_TRANSIT]) +
+				      lat_mean(&m->lat[LAT_QUEUE]));
 }
 
 int waterfall_build(const struct run *run, struct waterfall *w)
@@ -92,6 +96,7 @@ int waterfall_build(const struct run *run, struct waterfall *w)
 		return -1;
 	w->client_p50_ns = lat_percentile(&run->comps[w->client].m.lat[LAT_CLIENT], 50);
 	w->client_p99_ns = lat_percentile(&run->comps[w->client].m.lat[LAT_CLIENT], 99);
+	w->client_mean_ns = lat_mean(&run->comps[w->client].m.lat[LAT_CLIENT]);
 	n = order_proxies(run, w, proxies);
 	for (int i = 0; i < n; i++)
 		add_hop(run, w, proxies[i], LAT_DWELL_REQUEST);
@@ -99,13 +104,16 @@ int waterfall_build(const struct run *run, struct waterfall *w)
 	for (int i = n - 1; i >= 0; i--)
 		add_hop(run, w, proxies[i], LAT_DWELL_RESPONSE);
 
-	w->kernel_p50_ns = arrival_p50(run, w->client, 1) +
-			   arrival_p50(run, w->server, 1);
+	add_arrivals(run, w->client, 1, w);
+	add_arrivals(run, w->server, 1, w);
 	for (int i = 0; i < n; i++)
-		w->kernel_p50_ns += arrival_p50(run, proxies[i], 2);
+		add_arrivals(run, proxies[i], 2, w);
 	w->sum_p50_ns = w->kernel_p50_ns;
-	for (int i = 0; i < w->nhops; i++)
+	w->sum_mean_ns = w->kernel_mean_ns;
+	for (int i = 0; i < w->nhops; i++) {
 		w->sum_p50_ns += w->hops[i].p50_ns;
+		w->sum_mean_ns += w->hops[i].mean_ns;
+	}
 	return 0;
 }
 
@@ -124,9 +132,11 @@ void waterfall_print(FILE *out, const struct run *run,
 	}
 	fprintf(out, "  %-24s %-10s %-15s p50 %9.3f ms\n", "network/kernel", "-",
 		"transit+queue", w->kernel_p50_ns / 1e6);
-	fprintf(out, "  sum of hop p50s %.3f ms = %.0f%% of the client-observed p50\n",
+	fprintf(out, "  sum of hop p50s %.3f ms = %.0f%% of the client-observed p50; sum of means %.3f ms = %.0f%% of its mean\n",
 		w->sum_p50_ns / 1e6,
-		w->client_p50_ns ? 100.0 * w->sum_p50_ns / w->client_p50_ns : 0);
+		w->client_p50_ns ? 100.0 * w->sum_p50_ns / w->client_p50_ns : 0,
+		w->sum_mean_ns / 1e6,
+		w->client_mean_ns ? 100.0 * w->sum_mean_ns / w->client_mean_ns : 0);
 }
 
 static struct json_object *secs(uint64_t ns)
@@ -155,10 +165,14 @@ struct json_object *waterfall_json(const struct run *run,
 		json_object_object_add(j, "p50_seconds", secs(h->p50_ns));
 		json_object_object_add(j, "p90_seconds", secs(h->p90_ns));
 		json_object_object_add(j, "p99_seconds", secs(h->p99_ns));
+		json_object_object_add(j, "mean_seconds", secs(h->mean_ns));
 		json_object_array_add(hops, j);
 	}
 	json_object_object_add(o, "hops", hops);
 	json_object_object_add(o, "kernel_p50_seconds", secs(w->kernel_p50_ns));
 	json_object_object_add(o, "sum_p50_seconds", secs(w->sum_p50_ns));
+	json_object_object_add(o, "client_mean_seconds", secs(w->client_mean_ns));
+	json_object_object_add(o, "kernel_mean_seconds", secs(w->kernel_mean_ns));
+	json_object_object_add(o, "sum_mean_seconds", secs(w->sum_mean_ns));
 	return o;
 }

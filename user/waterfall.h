@@ -13,15 +13,18 @@ struct hop {
 	int comp;		/* index into run->comps */
 	enum lat_kind kind;
 	uint64_t p50_ns, p90_ns, p99_ns;
+	uint64_t mean_ns;
 };
 
 struct waterfall {
 	int client, server;	/* -1 when not found */
-	uint64_t client_p50_ns, client_p99_ns;
+	uint64_t client_p50_ns, client_p99_ns, client_mean_ns;
 	struct hop hops[MAX_HOPS];
 	int nhops;
 	uint64_t kernel_p50_ns;	/* transit + queue where data arrived */
 	uint64_t sum_p50_ns;	/* hops + kernel: what the client waited */
+	uint64_t kernel_mean_ns;
+	uint64_t sum_mean_ns;	/* means add up exactly; p50s do not */
 };
 
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Layouts shared by profile.bpf.c (the CPU sampler) and user/profile.c. */
-#ifndef MESHPROF_PROFILE_H
-#define MESHPROF_PROFILE_H
+/* Layouts shared by profile.bpf.c (the CPU sampler) and user/profile.c.
+ * Not "profile.h": that name is user/profile.h, the sampler's API. */
+#ifndef MESHPROF_PROFILE_DEFS_H
+#define MESHPROF_PROFILE_DEFS_H
 
 /* Frames kept per stack: the kernel's default perf_event_max_stack. */
 #define PROFILE_STACK_DEPTH 127

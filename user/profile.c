@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CPU sampler's user side: one software cpu-clock perf event per CPU
+ * runs profile.bpf.c, which counts (tgid, user stack, kernel stack) in the
+ * kernel. At the end the counts are read once, the stacks symbolized
+ * (symbolize.c) and classified (classify.c) per process.
+ *
+ * For cpu-clock the kernel turns a frequency into a fixed period of
+ * NSEC_PER_SEC / frequency nanoseconds (perf_swevent_init_hrtimer), so
+ * every sample stands for exactly that much CPU time.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <linux/perf_event.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "profile.h"
+#include "profile.skel.h"
+#include "symbolize.h"
+
+#define DEFAULT_MAX_TGIDS 4096
+#define DEFAULT_MAX_STACKS 16384
+#define DEFAULT_MAX_COUNTS 32768
+#define FRAME_NAME_MAX 1024
+
+/* Open addressing set of tgids; 0 marks an empty slot (never sampled:
+ * pid 0 is the idle task). */
+struct tgid_set {
+	pid_t *slots;
+	size_t len, cap;
+};
+
+struct profiler {
+	struct profile_bpf *skel;
+	int *pfds;			/* per CPU, -1 when offline */
+	struct bpf_link **links;
+	int ncpus;
+	unsigned int hz;
+	unsigned int depth;		/* frames per stack map entry */
+	unsigned int max_counts;
+	bool filter;
+	bool stopped;
+	bool verbose;
+	struct timespec start, stop;
+	struct symbolizer *sym;
+	struct classifier *cls;
+	struct tgid_set captured;	/* maps captured by profile_poll */
+};
+
+/* One entry of the counts map. */
+struct count {
+	struct profile_key key;
+	uint64_t samples;
+};
+
+/* Inserts into @slots; 1 when added, 0 when already there. */
+static int set_insert(pid_t *slots, size_t cap, pid_t tgid)
+{
+	size_t i;
+
+	for (i = (size_t)tgid * 2654435761u % cap; slots[i];
+	     i = (i + 1) % cap)
+		if (slots[i] == tgid)
+			return 0;
+	slots[i] = tgid;
+	return 1;
+}
+
+/* 1 when @tgid is new, 0 when known, -1 when out of memory. */
+static int set_add(struct tgid_set *s, pid_t tgid)
+{
+	size_t i, cap;
+	pid_t *slots;
+	int added;
+
+	if (s->len * 2 >= s->cap) {
+		cap = s->cap ? s->cap * 2 : 256;
+		slots = calloc(cap, sizeof(*slots));
+		if (!slots)
+			return -1;
+		for (i = 0; i < s->cap; i++)
+			if (s->slots[i])
+				set_insert(slots, cap, s->slots[i]);
+		free(s->slots);
+		s->slots = slots;
+		s->cap = cap;
+	}
+	added = set_insert(s->slots, s->cap, tgid);
+	s->len += added;
+	return added;
+}
+
+static int read_int_file(const char *path, int def)
+{
+	FILE *f = fopen(path, "re");
+	int v = def;
+
+	if (!f)
+		return def;
+	if (fscanf(f, "%d", &v) != 1)
+		v = def;
+	fclose(f);
+	return v;
+}
+
+static long perf_event_open(struct perf_event_attr *attr, int cpu)
+{
+	return syscall(__NR_perf_event_open, attr, -1, cpu, -1,
+		       PERF_FLAG_FD_CLOEXEC);
+}
+
+static void perf_open_error(int cpu, int err, char *msg, size_t len)
+{
+	int paranoid = read_int_file("/proc/sys/kernel/perf_event_paranoid",
+				     2);
+
+	if (err == EACCES || err == EPERM)
+		snprintf(msg, len,
+			 "perf_event_open (cpu-clock, CPU %d): %s: sampling every CPU needs root or CAP_PERFMON (kernel.perf_event_paranoid is %d)",
+			 cpu, strerror(err), paranoid);
+	else if (err == ENOENT || err == EOPNOTSUPP)
+		snprintf(msg, len,
+			 "perf_event_open (cpu-clock, CPU %d): %s: this kernel has no software cpu-clock event (CONFIG_PERF_EVENTS)",
+			 cpu, strerror(err));
+	else
+		snprintf(msg, len, "perf_event_open (cpu-clock, CPU %d): %s",
+			 cpu, strerror(err));
+}
+
+/* Opens and attaches one event per CPU; libbpf enables each on attach. */
+static int attach_cpus(struct profiler *p, char *err, size_t err_len)
+{
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_SOFTWARE,
+		.size = sizeof(attr),
+		.config = PERF_COUNT_SW_CPU_CLOCK,
+		.freq = 1,
+		.sample_freq = p->hz,
+		.disabled = 1,
+	};
+	int cpu, fd, online = 0;
+
+	for (cpu = 0; cpu < p->ncpus; cpu++) {
+		fd = perf_event_open(&attr, cpu);
+		if (fd < 0 && errno == ENODEV)
+			continue;	/* offline CPU */
+		if (fd < 0) {
+			perf_open_error(cpu, errno, err, err_len);
+			return -1;
+		}
+		p->links[cpu] = bpf_program__attach_perf_event(
+			p->skel->progs.sample, fd);
+		if (!p->links[cpu]) {
+			snprintf(err, err_len,
+				 "attaching the sampler to CPU %d: %s", cpu,
+				 strerror(errno));
+			close(fd);
+			return -1;
+		}
+		p->pfds[cpu] = fd;
+		online++;
+	}
+	if (p->verbose)
+		fprintf(stderr, "meshprof: sampling %d CPUs at %u Hz\n",
+			online, p->hz);
+	return 0;
+}
+
+static int fill_filter(struct profiler *p, const struct profile_opts *o)
+{
+	size_t i;
+
+	for (i = 0; i < o->ntgids; i++)
+		if (profile_allow(p, o->tgids[i]))
+			return -1;
+	return 0;
+}
+
+static int load_rules(struct profiler *p, const struct profile_opts *o,
+		      char *err, size_t err_len)
+{
+	p->cls = classifier_new();
+	if (!p->cls) {
+		snprintf(err, err_len, "out of memory");
+		return -1;
+	}
+	if (o->categories &&
+	    classifier_load(p->cls, o->categories, err, err_len))
+		return -1;
+	return classifier_add_builtin(p->cls, err, err_len);
+}
+
+/* The stack map's value size must not exceed perf_event_max_stack. */
+static unsigned int stack_depth(void)
+{
+	int max = read_int_file("/proc/sys/kernel/perf_event_max_stack",
+				PROFILE_STACK_DEPTH);
+
+	return max > 0 && max < PROFILE_STACK_DEPTH ? max : PROFILE_STACK_DEPTH;
+}
+
+static int check_frequency(unsigned int hz, char *err, size_t err_len)
+{
+	int max = read_int_file("/proc/sys/kernel/perf_event_max_sample_rate",
+				0);
+
+	if (hz > 0 && (max <= 0 || hz <= (unsigned int)max))
+		return 0;
+	snprintf(err, err_len,
+		 "sampling frequency %u Hz is outside 1..%d (kernel.perf_event_max_sample_rate)",
+		 hz, max);
+	return -1;
+}
+
+static int open_sampler(struct profiler *p, const struct profile_opts *o,
+			char *err, size_t err_len)
+{
+	struct profile_bpf *skel;
+	int ret;
+
+	skel = profile_bpf__open();
+	if (!skel) {
+		snprintf(err, err_len, "opening the sampler: %s",
+			 strerror(errno));
+		return -1;
+	}
+	p->skel = skel;
+	p->depth = stack_depth();
+	p->max_counts = o->max_counts ? o->max_counts : DEFAULT_MAX_COUNTS;
+	skel->rodata->filter_tgids = p->filter;
+	bpf_map__set_max_entries(skel->maps.allowed_tgids,
+				 o->max_tgids ? o->max_tgids : DEFAULT_MAX_TGIDS);
+	bpf_map__set_max_entries(skel->maps.stacks,
+				 o->max_stacks ? o->max_stacks : DEFAULT_MAX_STACKS);
+	bpf_map__set_value_size(skel->maps.stacks, p->depth * sizeof(__u64));
+	bpf_map__set_max_entries(skel->maps.counts, p->max_counts);
+	ret = profile_bpf__load(skel);
+	if (ret) {
+		snprintf(err, err_len, "loading the sampler: %s",
+			 strerror(-ret));
+		return -1;
+	}
+	if (p->filter && fill_filter(p, o)) {
+		snprintf(err, err_len,
+			 "more processes to sample than the filter holds (%u)",
+			 bpf_map__max_entries(skel->maps.allowed_tgids));
+		return -1;
+	}
+	return 0;
+}
+
+static int start(struct profiler *p, const struct profile_opts *o,
+		 char *err, size_t err_len)
+{
+	int cpu;
+
+	p->hz = o->frequency_hz ? o->frequency_hz : PROFILE_DEFAULT_HZ;
+	p->filter = o->tgids != NULL;
+	p->verbose = o->verbose;
+	p->ncpus = libbpf_num_possible_cpus();
+	if (check_frequency(p->hz, err, err_len) ||
+	    load_rules(p, o, err, err_len))
+		return -1;
+	p->sym = symbolizer_new(NULL);
+	if (p->ncpus > 0) {
+		p->pfds = malloc(p->ncpus * sizeof(*p->pfds));
+		p->links = calloc(p->ncpus, sizeof(*p->links));
+	}
+	if (!p->sym || !p->pfds || !p->links) {
+		snprintf(err, err_len, "out of memory");
+		return -1;
+	}
+	for (cpu = 0; cpu < p->ncpus; cpu++)
+		p->pfds[cpu] = -1;
+	if (open_sampler(p, o, err, err_len))
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	return attach_cpus(p, err, err_len);
+}
+
+int profile_start(struct profiler **pp, const struct profile_opts *o,
+		  char *err, size_t err_len)
+{
+	struct profiler *p = calloc(1, sizeof(*p));
+
+	*pp = NULL;
+	if (!p) {
+		snprintf(err, err_len, "out of memory");
+		return -1;
+	}
+	if (start(p, o, err, err_len)) {
+		profile_free(p);
+		return -1;
+	}
+	*pp = p;
+	return 0;
+}
+
+int profile_allow(struct profiler *p, pid_t tgid)
+{
+	__u32 key = tgid;
+	__u8 one = 1;
+
+	if (!p->filter)
+		return 0;
+	return bpf_map_update_elem(bpf_map__fd(p->skel->maps.allowed_tgids),
+				   &key, &one, BPF_ANY) ? -1 : 0;
+}
+
+/* All entries of the counts map, in one or a few syscalls. */
+static struct count *read_counts(struct profiler *p, size_t *n)
+{
+	int fd = bpf_map__fd(p->skel->maps.counts);
+	struct profile_key *keys = calloc(p->max_counts, sizeof(*keys));
+	__u64 *vals = calloc(p->max_counts, sizeof(*vals));
+	struct count *out = calloc(p->max_counts, sizeof(*out));
+	__u32 batch, cnt;
+	size_t i, total = 0;
+	int ret = 0;
+
+	while (keys && vals && out && !ret && total < p->max_counts) {
+		cnt = p->max_counts - total;
+		ret = bpf_map_lookup_batch(fd, total ? &batch : NULL, &batch,
+					   keys + total, vals + total, &cnt,
+					   NULL);
+		total += cnt;
+	}
+	if (!keys || !vals || !out || (ret && errno != ENOENT)) {
+		free(out);
+		out = NULL;
+	}
+	for (i = 0; out && i < total; i++)
+		out[i] = (struct count){ keys[i], vals[i] };
+	free(keys);
+	free(vals);
+	*n = out ? total : 0;
+	return out;
+}
+
+void profile_poll(struct profiler *p)
+{
+	struct count *c;
+	size_t i, n;
+
+	c = read_counts(p, &n);
+	for (i = 0; c && i < n; i++)
+		if (set_add(&p->captured, c[i].key.tgid) == 1)
+			symbolize_snapshot(p->sym, c[i].key.tgid);
+	free(c);
+}
+
+void profile_snapshot(struct profiler *p, pid_t pid)
+{
+	if (!symbolize_snapshot(p->sym, pid))
+		set_add(&p->captured, pid);
+}
+
+int profile_stop(struct profiler *p)
+{
+	int cpu;
+
+	if (p->stopped || !p->links)
+		return 0;
+	for (cpu = 0; cpu < p->ncpus; cpu++)
+		if (p->pfds[cpu] >= 0)
+			ioctl(p->pfds[cpu], PERF_EVENT_IOC_DISABLE, 0);
+	clock_gettime(CLOCK_MONOTONIC, &p->stop);
+	/* Destroying a link closes its perf event too. */
+	for (cpu = 0; cpu < p->ncpus; cpu++) {
+		bpf_link__destroy(p->links[cpu]);
+		p->links[cpu] = NULL;
+		p->pfds[cpu] = -1;
+	}
+	p->stopped = true;
+	return 0;
+}
+
+/* ---- collection ---- */
+
+static int sum_percpu(struct profiler *p, struct bpf_map *map, uint64_t *out,
+		      int n)
+{
+	__u64 *vals = calloc(p->ncpus, sizeof(*vals));
+	__u32 key;
+	int cpu;
+
+	if (!vals)
+		return -1;
+	for (key = 0; key < (__u32)n; key++) {
+		out[key] = 0;
+		if (bpf_map_lookup_elem(bpf_map__fd(map), &key, vals))
+			continue;
+		for (cpu = 0; cpu < p->ncpus; cpu++)
+			out[key] += vals[cpu];
+	}
+	free(vals);
+	return 0;
+}
+
+static int count_cmp(const void *a, const void *b)
+{
+	const struct count *x = a, *y = b;
+
+	return x->key.tgid < y->key.tgid ? -1 : x->key.tgid > y->key.tgid;
+}
+
+/* Reads stack @id into @ips; the number of frames, 0 for none. */
+static size_t read_stack(struct profiler *p, __s32 id, uint64_t *ips)
+{
+	size_t n = 0;
+
+	if (id < 0 ||
+	    bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stacks), &id, ips))
+		return 0;
+	while (n < p->depth && ips[n])
+		n++;
+	return n;
+}
+
+/* Appends a frame's name with ';' (the folded separator) and line breaks
+ * replaced. */
+static void put_frame(FILE *f, const struct frame *fr, const char *suffix)
+{
+	char name[FRAME_NAME_MAX], *c;
+
+	frame_name(fr, name, sizeof(name));
+	for (c = name; *c; c++)
+		if (*c == ';' || *c == '\n')
+			*c = ':';
+	fprintf(f, "%s%s;", name, suffix);
+}
+
+static bool lost(__s32 id)
+{
+	return id == -EEXIST || id == -ENOMEM;
+}
+
+/* Root to leaf: user frames, then kernel frames. */
+static char *fold(const struct profile_key *k, const struct frame *user,
+		  size_t nuser, const struct frame *kern, size_t nkern)
+{
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	if (lost(k->user_stack_id))
+		fputs("[lost];", f);
+	for (i = nuser; i-- > 0;)
+		put_frame(f, &user[i], "");
+	if (lost(k->kern_stack_id))
+		fputs("[lost]_[k];", f);
+	for (i = nkern; i-- > 0;)
+		put_frame(f, &kern[i], "_[k]");
+	if (fclose(f))
+		return NULL;
+	if (len)
+		buf[len - 1] = '\0';	/* the last ';' */
+	return buf;
+}
+
+/* Scratch space for one stack pair. */
+struct scratch {
+	uint64_t ips[PROFILE_STACK_DEPTH];
+	struct frame user[PROFILE_STACK_DEPTH];
+	struct frame kern[PROFILE_STACK_DEPTH];
+};
+
+static void count_frames(struct cpu_profile *out, const struct frame *f,
+			 size_t n, bool user)
+{
+	size_t i, named = 0;
+
+	for (i = 0; i < n; i++)
+		named += f[i].sym != NULL;
+	out->frames += n;
+	out->frames_symbolized += named;
+	if (user) {
+		out->user_frames += n;
+		out->user_frames_symbolized += named;
+	}
+}
+
+static int add_stack(struct profile_proc *proc, char *folded,
+		     uint64_t samples, enum cpu_category cat)
+{
+	struct profile_stack *grown;
+
+	grown = realloc(proc->stacks, (proc->nstacks + 1) * sizeof(*grown));
+	if (!grown) {
+		free(folded);
+		return -1;
+	}
+	proc->stacks = grown;
+	proc->stacks[proc->nstacks++] = (struct profile_stack){
+		folded, samples, cat,
+	};
+	proc->samples += samples;
+	proc->by_category[cat] += samples;
+	return 0;
+}
+
+static int one_count(struct profiler *p, const struct count *c,
+		     struct profile_proc *proc, struct cpu_profile *out,
+		     struct scratch *s)
+{
+	size_t nuser, nkern;
+	enum cpu_category cat;
+	char *folded;
+
+	nuser = read_stack(p, c->key.user_stack_id, s->ips);
+	symbolize_user(p->sym, c->key.tgid, s->ips, nuser, s->user);
+	nkern = read_stack(p, c->key.kern_stack_id, s->ips);
+	symbolize_kernel(p->sym, s->ips, nkern, s->kern);
+	count_frames(out, s->user, nuser, true);
+	count_frames(out, s->kern, nkern, false);
+	cat = classify_stack(p->cls, s->kern, nkern, s->user, nuser);
+	folded = fold(&c->key, s->user, nuser, s->kern, nkern);
+	if (!folded || add_stack(proc, folded, c->samples, cat))
+		return -1;
+	out->by_category[cat] += c->samples;
+	out->samples += c->samples;
+	return 0;
+}
+
+static int stack_cmp(const void *a, const void *b)
+{
+	const struct profile_stack *x = a, *y = b;
+	int d = strcmp(x->folded, y->folded);
+
+	return d ? d : (int)x->category - (int)y->category;
+}
+
+/* Different stack ids can fold to the same names (a frame one byte apart
+ * in the same function): merge them. */
+static void merge_stacks(struct profile_proc *proc)
+{
+	size_t i, n = 0;
+
+	qsort(proc->stacks, proc->nstacks, sizeof(*proc->stacks), stack_cmp);
+	for (i = 0; i < proc->nstacks; i++) {
+		if (n && !stack_cmp(&proc->stacks[n - 1], &proc->stacks[i])) {
+			proc->stacks[n - 1].samples += proc->stacks[i].samples;
+			free(proc->stacks[i].folded);
+			continue;
+		}
+		proc->stacks[n++] = proc->stacks[i];
+	}
+	proc->nstacks = n;
+}
+
+static struct profile_proc *new_proc(struct profiler *p,
+				     struct cpu_profile *out, pid_t tgid)
+{
+	struct profile_proc *proc = &out->procs[out->nprocs++];
+
+	/* A process alive now gets its latest maps (libraries loaded since
+	 * its first capture); one that exited keeps its last capture. */
+	if (symbolize_has(p->sym, tgid))
+		symbolize_refresh(p->sym, tgid);
+	else
+		symbolize_snapshot(p->sym, tgid);
+	proc->tgid = tgid;
+	snprintf(proc->comm, sizeof(proc->comm), "%s",
+		 symbolize_comm(p->sym, tgid));
+	return proc;
+}
+
+static int collect_counts(struct profiler *p, struct cpu_profile *out)
+{
+	struct profile_proc *proc = NULL;
+	struct scratch *s = malloc(sizeof(*s));
+	struct count *c;
+	size_t i, n;
+	int ret = 0;
+
+	c = read_counts(p, &n);
+	out->procs = calloc(n ? n : 1, sizeof(*out->procs));
+	if (!c || !s || !out->procs) {
+		ret = -1;
+		n = 0;
+	}
+	qsort(c, n, sizeof(*c), count_cmp);
+	for (i = 0; i < n && !ret; i++) {
+		if (!proc || proc->tgid != (pid_t)c[i].key.tgid)
+			proc = new_proc(p, out, c[i].key.tgid);
+		ret = one_count(p, &c[i], proc, out, s);
+	}
+	for (i = 0; i < out->nprocs; i++)
+		merge_stacks(&out->procs[i]);
+	free(c);
+	free(s);
+	return ret;
+}
+
+static void report_symbols(const struct cpu_profile *out,
+			   const struct symbolize_stats *st)
+{
+	fprintf(stderr,
+		"meshprof: %llu frames, %llu symbolized (user %llu of %llu); %llu ELF files read, %llu cache hits, %llu unreadable\n",
+		(unsigned long long)out->frames,
+		(unsigned long long)out->frames_symbolized,
+		(unsigned long long)out->user_frames_symbolized,
+		(unsigned long long)out->user_frames,
+		(unsigned long long)st->elf_loaded,
+		(unsigned long long)st->elf_cache_hits,
+		(unsigned long long)st->elf_unreadable);
+}
+
+int profile_collect(struct profiler *p, struct cpu_profile *out)
+{
+	uint64_t totals[PROFILE_TOTAL_MAX];
+
+	memset(out, 0, sizeof(*out));
+	out->frequency_hz = p->hz;
+	out->period_ns = 1000000000ULL / p->hz;
+	out->window_s = (p->stop.tv_sec - p->start.tv_sec) +
+			(p->stop.tv_nsec - p->start.tv_nsec) / 1e9;
+	if (sum_percpu(p, p->skel->maps.totals, totals, PROFILE_TOTAL_MAX) ||
+	    sum_percpu(p, p->skel->maps.drops, out->drops, PROFILE_DROP_MAX))
+		return -1;
+	out->seen = totals[PROFILE_SEEN];
+	out->idle = totals[PROFILE_IDLE];
+	out->filtered = totals[PROFILE_FILTERED];
+	if (collect_counts(p, out))
+		return -1;
+	if (p->verbose)
+		report_symbols(out, symbolize_stats(p->sym));
+	return 0;
+}
+
+void cpu_profile_free(struct cpu_profile *cp)
+{
+	size_t i, j;
+
+	if (!cp)
+		return;
+	for (i = 0; i < cp->nprocs; i++) {
+		for (j = 0; j < cp->procs[i].nstacks; j++)
+			free(cp->procs[i].stacks[j].folded);
+		free(cp->procs[i].stacks);
+	}
+	free(cp->procs);
+	memset(cp, 0, sizeof(*cp));
+}
+
+void profile_free(struct profiler *p)
+{
+	if (!p)
+		return;
+	profile_stop(p);
+	profile_bpf__destroy(p->skel);
+	symbolizer_free(p->sym);
+	classifier_free(p->cls);
+	free(p->captured.slots);
+	free(p->pfds);
+	free(p->links);
+	free(p);
+}
+
+static void put_root(FILE *f, const char *name)
+{
+	for (; *name; name++)
+		fputc(*name == ';' ? ':' : *name, f);
+}
+
+int profile_write_folded(FILE *f, const struct cpu_profile *cp,
+			 profile_name_fn name, void *arg)
+{
+	const struct profile_proc *proc;
+	const struct profile_stack *st;
+	const char *root;
+	char fallback[32];
+	size_t i, j;
+
+	for (i = 0; i < cp->nprocs; i++) {
+		proc = &cp->procs[i];
+		root = name ? name(arg, proc->tgid) : NULL;
+		if (!root && proc->comm[0])
+			root = proc->comm;
+		if (!root) {
+			snprintf(fallback, sizeof(fallback), "[pid %d]",
+				 (int)proc->tgid);
+			root = fallback;
+		}
+		for (j = 0; j < proc->nstacks; j++) {
+			st = &proc->stacks[j];
+			put_root(f, root);
+			fprintf(f, "%s%s %llu\n", st->folded[0] ? ";" : "",
+				st->folded, (unsigned long long)st->samples);
+		}
+	}
+	return ferror(f) ? -1 : 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * CPU attribution by category from sampled stacks (docs/attribution.md):
+ * loads profile.bpf.c, samples every CPU on the software cpu-clock, and at
+ * the end turns the in-kernel counts into per-process category shares and
+ * folded stacks.
+ *
+ * Use:
+ *	profile_start()			the window opens
+ *	profile_poll()			every second or so (optional)
+ *	profile_stop()			the window closes
+ *	profile_collect()		read, symbolize, classify
+ *	profile_write_folded()		flame graph input (optional)
+ *	cpu_profile_free(), profile_free()
+ */
+#ifndef MESHPROF_PROFILE_H
+#define MESHPROF_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+#include <linux/types.h>
+
+#include "classify.h"
+#include "profile_defs.h"
+
+#define PROFILE_DEFAULT_HZ 49	/* production: off the 100/1000 Hz beats */
+#define PROFILE_LAB_HZ 999	/* short lab runs */
+
+struct profile_opts {
+	unsigned int frequency_hz;	/* 0: PROFILE_DEFAULT_HZ */
+	const pid_t *tgids;		/* sample only these (--only mesh); */
+	size_t ntgids;			/* NULL: every process */
+	unsigned int max_tgids;		/* 0: 4096; room for profile_allow() */
+	unsigned int max_stacks;	/* 0: 16384 distinct stacks */
+	unsigned int max_counts;	/* 0: 32768 (tgid, stacks) entries */
+	const char *categories;		/* --categories FILE, tried before
+					 * the built-in rules; NULL: none */
+	bool verbose;			/* per-CPU and symbolization notes on
+					 * stderr */
+};
+
+/* One distinct folded stack of a process. */
+struct profile_stack {
+	char *folded;		/* frames root to leaf, ';'-separated; kernel
+				 * frames end in "_[k]" */
+	uint64_t samples;
+	enum cpu_category category;
+};
+
+struct profile_proc {
+	pid_t tgid;
+	char comm[16];			/* at its last capture; "" if none */
+	uint64_t samples;
+	uint64_t by_category[CAT_MAX];
+	struct profile_stack *stacks;	/* sorted by folded */
+	size_t nstacks;
+};
+
+struct cpu_profile {
+	unsigned int frequency_hz;
+	uint64_t period_ns;		/* CPU time one sample stands for */
+	double window_s;		/* start to stop */
+	uint64_t samples;		/* counted, all processes */
+	uint64_t seen;			/* every sample taken, idle included */
+	uint64_t idle;			/* CPUs idle */
+	uint64_t filtered;		/* processes outside the filter */
+	uint64_t drops[PROFILE_DROP_MAX];
+	uint64_t by_category[CAT_MAX];	/* all processes */
+	uint64_t frames;		/* user and kernel frames resolved */
+	uint64_t frames_symbolized;	/* ... with a function name */
+	uint64_t user_frames, user_frames_symbolized;
+	struct profile_proc *procs;	/* sorted by tgid */
+	size_t nprocs;
+};
+
+struct profiler;
+
+/*
+ * Loads the sampler, opens one cpu-clock perf event per online CPU and
+ * starts sampling. On error returns -1, leaves *@pp NULL and writes a
+ * message in @err (for example when perf_event_open is not permitted).
+ */
+int profile_start(struct profiler **pp, const struct profile_opts *o,
+		  char *err, size_t err_len);
+/*
+ * Adds @tgid to the filter (a mesh process that started in the window).
+ * No-op without a filter. Returns -1 when the filter map is full.
+ */
+int profile_allow(struct profiler *p, pid_t tgid);
+/*
+ * Captures the memory maps of processes sampled for the first time since
+ * the last call, so that their frames resolve even if they exit before
+ * the window ends. Call every second or so from the record loop.
+ */
+void profile_poll(struct profiler *p);
+/* Captures @pid's memory maps now (for example on its exec event). */
+void profile_snapshot(struct profiler *p, pid_t pid);
+/* Stops sampling (the window ends). Idempotent. */
+int profile_stop(struct profiler *p);
+/* Reads what was sampled into @out (zeroed first): symbolizes, classifies,
+ * folds. Call after profile_stop(). */
+int profile_collect(struct profiler *p, struct cpu_profile *out);
+void profile_free(struct profiler *p);
+void cpu_profile_free(struct cpu_profile *cp);
+
+/* The name to put at the root of a process's stacks; NULL: its comm. */
+typedef const char *(*profile_name_fn)(void *arg, pid_t tgid);
+
+/*
+ * Writes folded stacks ("root;frame;...;leaf count" lines, the input of
+ * flamegraph.pl and speedscope) rooted at each process's name.
+ */
+int profile_write_folded(FILE *f, const struct cpu_profile *cp,
+			 profile_name_fn name, void *arg);
+
+#endif

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Program counters to function names (docs/attribution.md, "Symbols"):
+ * kernel PCs from /proc/kallsyms, user PCs from the ELF symbol tables
+ * (.symtab, .dynsym, MiniDebugInfo, /usr/lib/debug/.build-id) of the files
+ * a process maps. ELF files are read once and cached by build-id.
+ */
+#ifndef MESHPROF_SYMBOLIZE_H
+#define MESHPROF_SYMBOLIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * One resolved frame. The strings belong to the symbolizer and live until
+ * symbolizer_free().
+ */
+struct frame {
+	const char *sym;	/* demangled function name; NULL when unknown */
+	const char *module;	/* file basename ("libssl.so.3"), "vdso", "anon",
+				 * "kernel" or a kernel module ("nf_nat");
+				 * NULL when no mapping holds the PC */
+	uint64_t offset;	/* in module: ELF address, else file offset
+				 * (mapping offset for "anon", address for
+				 * the kernel) */
+	bool kernel;
+};
+
+struct symbolizer_opts {
+	const char *kallsyms;	/* NULL: /proc/kallsyms */
+	const char *debug_dir;	/* NULL: /usr/lib/debug (.build-id/xx/yyyy.debug) */
+};
+
+struct symbolize_stats {
+	uint64_t snapshots;		/* /proc/PID/maps reads */
+	uint64_t elf_loaded;		/* ELF files whose symbols were read */
+	uint64_t elf_cache_hits;	/* mapped files found in the cache */
+	uint64_t elf_unreadable;	/* mapped files that could not be read */
+};
+
+struct symbolizer;
+
+/* @o may be NULL. Returns NULL when out of memory. */
+struct symbolizer *symbolizer_new(const struct symbolizer_opts *o);
+void symbolizer_free(struct symbolizer *s);
+
+/*
+ * Captures the executable mappings of @pid now, replacing an earlier
+ * capture, and reads (or finds in the cache) the ELF files behind them, so
+ * its frames resolve after it exits. Returns 0, or -1 with errno when the
+ * process is gone.
+ */
+int symbolize_snapshot(struct symbolizer *s, pid_t pid);
+/*
+ * As symbolize_snapshot(), but keeps an earlier capture when @pid now
+ * names another process (the PID was reused). For the end of a window.
+ */
+int symbolize_refresh(struct symbolizer *s, pid_t pid);
+/* True when @pid has a capture. */
+bool symbolize_has(const struct symbolizer *s, pid_t pid);
+/* The process's comm at its capture; "" when none. */
+const char *symbolize_comm(const struct symbolizer *s, pid_t pid);
+
+/*
+ * Resolves a stack as bpf_get_stackid() gives it: @ips[0] is the leaf,
+ * the others are return addresses (looked up one byte back, inside the
+ * call). User stacks use @pid's capture, taken now when there is none.
+ */
+void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
+		    size_t n, struct frame *out);
+void symbolize_kernel(struct symbolizer *s, const uint64_t *ips, size_t n,
+		      struct frame *out);
+
+/*
+ * Writes the frame's display name into @buf: the symbol, else
+ * "[module]+0xOFFSET", else "[unknown]". Returns the length snprintf
+ * would write.
+ */
+int frame_name(const struct frame *f, char *buf, size_t len);
+
+/* Demangles C++ and Rust (legacy and v0) names without parameter lists;
+ * returns a malloc()ed string, or NULL when @name is not mangled. */
+char *symbolize_demangle(const char *name);
+
+const struct symbolize_stats *symbolize_stats(const struct symbolizer *s);
+
+#endif
