@@ -77,6 +77,7 @@ struct run {
 	double cpu_capacity_cores;	/* assigned CPU; 0 = node CPUs */
 	uint64_t requests;		/* work done in the window; 0 unknown */
 	char requests_source[24];	/* "load-generator" or "sockets" */
+	double load_seconds;		/* how long the load ran; 0 unknown */
 	double latency_p50_s;		/* client-observed; < 0 unknown */
 	double latency_p99_s;
 	char unavailable[256];		/* metrics this kernel cannot give */

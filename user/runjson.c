@@ -165,6 +165,7 @@ static struct json_object *workload_json(const struct run *run)
 
 	put_u64(o, "requests", run->requests);
 	put_str(o, "requests_source", run->requests_source);
+	put(o, "load_seconds", json_object_new_double(run->load_seconds));
 	put(o, "latency_p50_seconds", maybe(run->latency_p50_s));
 	put(o, "latency_p99_seconds", maybe(run->latency_p99_s));
 	put(o, "cpu_capacity_cores", json_object_new_double(run->cpu_capacity_cores));
@@ -525,6 +526,7 @@ static void read_workload(struct reader *rd, struct json_object *root,
 	run->requests = get_u64(rd, w, "workload", "requests");
 	get_str(rd, w, "workload", "requests_source", run->requests_source,
 		sizeof(run->requests_source));
+	run->load_seconds = get_double(rd, w, "workload", "load_seconds");
 	run->latency_p50_s = get_maybe(rd, w, "workload", "latency_p50_seconds");
 	run->latency_p99_s = get_maybe(rd, w, "workload", "latency_p99_seconds");
 	run->cpu_capacity_cores = get_double(rd, w, "workload",

@@ -116,7 +116,9 @@ static struct json_object *result_json(const struct run *run)
 	put(o, "start_time", timestamp(run->start));
 	put(o, "end_time", timestamp(run->end));
 	put(o, "latencies_ms", latencies(run));
-	put(o, "actual_QPS", json_object_new_double(per_second(run, run->requests)));
+	put(o, "actual_QPS", json_object_new_double(run->load_seconds > 0 ?
+			run->requests / run->load_seconds :
+			per_second(run, run->requests)));
 	put(o, "testId", json_object_new_string(id));
 	put(o, "meshConfigId", json_object_new_string(id));
 	put(o, "envId", json_object_new_string(run->hostname));

@@ -44,6 +44,8 @@ int workload_read_loadgen(struct run *run, const char *path, char *err,
 		 "load-generator");
 	run->latency_p50_s = p50 / 1e3;
 	run->latency_p99_s = p99 / 1e3;
+	if (number(root, "duration_seconds", &run->load_seconds))
+		run->load_seconds = 0;
 	rc = 0;
 out:
 	json_object_put(root);
