@@ -31,12 +31,14 @@ run_unit() {
 }
 
 run_scripts() {
-	local dir=$1 t out rc p f
+	local dir=$1 t out rc p f log
+	log=$(mktemp)
 	for t in "$dir"/test_*.sh; do
 		[ -f "$t" ] || continue
 		echo "=== $t"
-		out=$(bash "$t" 2>&1 | tee /dev/stderr)
+		bash "$t" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
+		out=$(cat "$log")
 		p=$(grep -c '^ok ' <<<"$out")
 		f=$(grep -c '^not ok ' <<<"$out")
 		passed=$((passed + p))
@@ -47,6 +49,7 @@ run_scripts() {
 		fi
 		[ "$rc" -ne 0 ] || [ "$f" -ne 0 ] && failures+=("$t")
 	done
+	rm -f "$log"
 }
 
 case $what in

@@ -55,8 +55,10 @@ int parse_format(const char *s, bool *smp)
 void print_run(FILE *out, const struct run *run, const struct meshmark *mm)
 {
 	table_print(out, run);
-	if (isnan(mm->score))
+	if (isnan(mm->score)) {
+		fprintf(out, "\nMeshMark: not computed: %s\n", mm->error);
 		return;
+	}
 	fputc('\n', out);
 	meshmark_print(out, mm);
 }

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -220,6 +221,19 @@ static int wait_window(struct collector *col, double duration)
 	return 0;
 }
 
+/* Fails before recording rather than after a long window. */
+static int check_writable(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f) {
+		errorf("record", "%s: cannot write: %s", path, strerror(errno));
+		return -1;
+	}
+	fclose(f);
+	return 0;
+}
+
 static int write_run(const struct run *run, const struct meshmark *mm,
 		     bool smp, const char *path)
 {
@@ -295,6 +309,8 @@ int cmd_record(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	rc = 1;
 	collect_set_verbose(a.verbose);
+	if (a.output && check_writable(a.output))
+		goto cleanup;
 	if (load_rules(&rules, a.rules))
 		goto cleanup;
 	if (probe_privileges(err, sizeof(err)) ||
@@ -326,8 +342,7 @@ int cmd_record(int argc, char **argv)
 	}
 	if (describe_workload(&run, &a))
 		goto cleanup;
-	if (meshmark_single(&run, &a.weights, &mm))
-		errorf("record", "warning: no MeshMark: %s", mm.error);
+	meshmark_single(&run, &a.weights, &mm);
 	if (!a.quiet)
 		print_run(stdout, &run, &mm);
 	if (a.output && write_run(&run, &mm, a.smp, a.output))

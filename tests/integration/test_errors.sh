@@ -48,7 +48,7 @@ fails "missing sched_switch" 1 "kernel lacks tracepoint sched:sched_switch" -- \
 	env MESHPROF_TEST_MISSING_TP=sched_switch "$MESHPROF" record -d 1 -q
 
 # A good run to damage.
-"$MESHPROF" record -d 1 -q -o "$dir/good.json"
+"$MESHPROF" record -d 1 -q -o "$dir/good.json" 2>/dev/null
 check "record -q writes JSON" jqe '.schema == "meshprof.run/1"' "$dir/good.json"
 fails "report: missing file" 1 "nothing.json: No such file" -- \
 	"$MESHPROF" report "$dir/nothing.json"
@@ -74,7 +74,7 @@ fails "record: unwritable output" 1 "cannot write" -- \
 # tracefs unmounted: meshprof mounts it (in a private mount namespace).
 unshare -m bash -c "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null
 	test ! -e /sys/kernel/tracing/events || exit 3
-	'$MESHPROF' record -d 0.5 -q -o '$dir/tracefs.json' && test -e /sys/kernel/tracing/events/syscalls"
+	'$MESHPROF' record -d 0.5 -q -o '$dir/tracefs.json' 2>/dev/null && test -e /sys/kernel/tracing/events/syscalls"
 check "tracefs unmounted: meshprof mounts it and attaches" test $? -eq 0
 check "tracefs unmounted: accept counting still available" \
 	jqe '.probes.unavailable == []' "$dir/tracefs.json"
