@@ -71,6 +71,28 @@ fails "report: two files" 2 "expected one FILE.json" -- "$MESHPROF" report a b
 fails "record: unwritable output" 1 "cannot write" -- \
 	"$MESHPROF" record -d 0.5 -q -o /nonexistent/dir/run.json
 
+# diff and weights.
+fails "diff: one file" 2 "expected BASELINE.json and MESH.json" -- "$MESHPROF" diff "$dir/good.json"
+fails "diff: truncated baseline" 1 "truncated.json: not valid JSON" -- \
+	"$MESHPROF" diff "$dir/truncated.json" "$dir/good.json"
+fails "diff: wrong schema" 1 'schema is "other/9"' -- \
+	"$MESHPROF" diff "$dir/good.json" "$dir/schema.json"
+jq '.node.cpus = 64' "$dir/good.json" >"$dir/cpus.json"
+fails "diff: runs from different nodes" 1 "mismatched runs: .* on 2 CPUs|mismatched runs" -- \
+	"$MESHPROF" diff "$dir/good.json" "$dir/cpus.json"
+jq '.workload.requests = 1000 | .workload.requests_source = "command-line"' "$dir/good.json" >"$dir/req.json"
+fails "diff: one run counts requests, the other not" 1 "mismatched runs: .* has a request count" -- \
+	"$MESHPROF" diff "$dir/good.json" "$dir/req.json"
+fails "weights out of range" 2 "weights: .*cpu_share" -- \
+	"$MESHPROF" diff --weights cpu_share=0.6 "$dir/good.json" "$dir/good.json"
+fails "weights: unknown MUE" 2 "weights: .*bogus" -- \
+	"$MESHPROF" record --weights bogus=0.1
+fails "weights: not a number" 2 "weights: " -- \
+	"$MESHPROF" report --weights rss=abc "$dir/good.json"
+fails "format: unknown" 2 "invalid --format 'xml'" -- "$MESHPROF" report --format xml "$dir/good.json"
+check "report --format smp is JSON" jqe '.performance_test_result.smp_version' \
+	<("$MESHPROF" report --format smp "$dir/good.json")
+
 # tracefs unmounted: meshprof mounts it (in a private mount namespace).
 unshare -m bash -c "umount /sys/kernel/tracing 2>/dev/null; umount /sys/kernel/debug/tracing 2>/dev/null
 	test ! -e /sys/kernel/tracing/events || exit 3
