@@ -92,7 +92,7 @@ struct {
 	__type(value, struct pending_recv);
 } pending_recvs SEC(".maps");
 
-/* flow -> when its current turn was sent, until the peer sees it arrive */
+/* flow -> when its current turn was sent; 0 once the peer saw it arrive */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
@@ -430,13 +430,22 @@ static __always_inline void record_latency(__u32 tgid, __u32 kind, __u64 ns)
 		h->max_ns = ns;
 }
 
-/* A thread starts receiving a turn on @sk: remember it until it forwards. */
+/* A thread starts receiving a turn on @sk: remember it until it forwards.
+ * Entries are rewritten in place: an insert costs more than a lookup. */
 static __always_inline void note_pending(__u64 sk, bool passive, __u64 now)
 {
 	__u32 tid = bpf_get_current_pid_tgid();
-	struct pending_recv p = { .sk = sk, .ts_ns = now, .passive = passive };
+	struct pending_recv *p, fresh = { .sk = sk, .ts_ns = now,
+					  .passive = passive };
 
-	bpf_map_update_elem(&pending_recvs, &tid, &p, BPF_ANY);
+	p = bpf_map_lookup_elem(&pending_recvs, &tid);
+	if (!p) {
+		bpf_map_update_elem(&pending_recvs, &tid, &fresh, BPF_ANY);
+		return;
+	}
+	p->sk = sk;
+	p->ts_ns = now;
+	p->passive = passive;
 }
 
 /*
@@ -451,11 +460,11 @@ static __always_inline void forward_dwell(__u32 tgid, __u64 sk, __u64 now)
 	struct pending_recv *p;
 
 	p = bpf_map_lookup_elem(&pending_recvs, &tid);
-	if (!p || p->sk == sk)
+	if (!p || !p->sk || p->sk == sk)
 		return;
 	record_latency(tgid, p->passive ? LAT_DWELL_REQUEST : LAT_DWELL_RESPONSE,
 		       now - p->ts_ns);
-	bpf_map_delete_elem(&pending_recvs, &tid);
+	p->sk = 0;	/* forwarded */
 }
 
 /* The flow that @sk sends on (@sending) or receives from. */
@@ -499,6 +508,7 @@ static __always_inline void begin_send(struct sock *sk, struct sock_turn *turn,
 {
 	struct flow_key flow = flow_of(sk, turn->passive, true);
 	struct proc_stats *st;
+	__u64 *sent;
 
 	forward_dwell(tgid, (__u64)sk, now);
 	if (turn->dir == TURN_RECV && turn->passive) {
@@ -509,7 +519,11 @@ static __always_inline void begin_send(struct sock *sk, struct sock_turn *turn,
 	}
 	turn->dir = TURN_SEND;
 	turn->turn_ns = now;
-	bpf_map_update_elem(&in_flight, &flow, &now, BPF_ANY);
+	sent = bpf_map_lookup_elem(&in_flight, &flow);
+	if (sent)
+		*sent = now;
+	else
+		bpf_map_update_elem(&in_flight, &flow, &now, BPF_ANY);
 }
 
 /* A thread reads data that ended a round trip it waited for as a client. */
@@ -658,10 +672,10 @@ static __always_inline int on_data_ready(struct sock *sk)
 	turn->ready_ns = bpf_ktime_get_ns();
 	flow = flow_of(sk, turn->passive, false);
 	sent = bpf_map_lookup_elem(&in_flight, &flow);
-	if (!sent)
+	if (!sent || !*sent)
 		return 0;
 	turn->sent_ns = *sent;
-	bpf_map_delete_elem(&in_flight, &flow);
+	*sent = 0;	/* seen: later segments of the turn are not new */
 	return 0;
 }
 

@@ -25,7 +25,7 @@ lab_record() {
 		sleep 0.1
 	done
 	for w in ${WIRE:-}; do
-		ip netns exec "${w%%:*}" "$WIRECHECK" -i eth0 -p 8080 -d $((secs + 1)) \
+		timeout $((secs + 20)) ip netns exec "${w%%:*}" "$WIRECHECK" -i eth0 -p 8080 -d $((secs + 1)) \
 			>"$LAB_TMP/${w#*:}" &
 		pids+=($!)
 	done

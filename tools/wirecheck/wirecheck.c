@@ -13,6 +13,7 @@
 #include <netinet/ip.h>
 #include <netinet/tcp.h>
 #include <pcap/pcap.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,6 +125,7 @@ int main(int argc, char **argv)
 	const char *iface = NULL;
 	double duration = 0, end;
 	struct bpf_program prog;
+	struct pollfd pfd;
 	struct timespec now;
 	pcap_t *pc;
 	int c;
@@ -145,7 +147,8 @@ int main(int argc, char **argv)
 	samples = malloc(MAX_SAMPLES * sizeof(*samples));
 	pc = pcap_create(iface, errbuf);
 	if (!pc || pcap_set_snaplen(pc, 128) || pcap_set_timeout(pc, 100) ||
-	    pcap_set_immediate_mode(pc, 1) || pcap_activate(pc) < 0) {
+	    pcap_set_immediate_mode(pc, 1) || pcap_activate(pc) < 0 ||
+	    pcap_setnonblock(pc, 1, errbuf) < 0) {
 		fprintf(stderr, "wirecheck: %s: %s\n", iface,
 			pc ? pcap_geterr(pc) : errbuf);
 		return 1;
@@ -159,8 +162,13 @@ int main(int argc, char **argv)
 	linktype = pcap_datalink(pc);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	end = now.tv_sec + now.tv_nsec / 1e9 + duration;
+	/* Immediate mode ignores the read timeout: poll so that a quiet
+	 * interface cannot hold us past the deadline. */
+	pfd.fd = pcap_get_selectable_fd(pc);
+	pfd.events = POLLIN;
 	while (now.tv_sec + now.tv_nsec / 1e9 < end) {
-		if (pcap_dispatch(pc, -1, on_packet, NULL) < 0)
+		if (poll(&pfd, 1, 100) > 0 &&
+		    pcap_dispatch(pc, -1, on_packet, NULL) < 0)
 			break;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	}
