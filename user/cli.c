@@ -44,11 +44,22 @@ void bad_option(const char *cmd, char **argv)
 		errorf(cmd, "unknown option or missing value for '%s' (see --help)", arg);
 }
 
-int parse_format(const char *s, bool *smp)
+int parse_score_option(const char *cmd, int opt, const char *arg,
+		       struct score_opts *o)
 {
-	if (strcmp(s, "meshprof") && strcmp(s, "smp"))
-		return -1;
-	*smp = !strcmp(s, "smp");
+	char err[256];
+
+	if (opt == OPT_WEIGHTS) {
+		if (!mm_weights_parse(&o->weights, arg, err, sizeof(err)))
+			return 0;
+		errorf(cmd, "--weights: %s", err);
+		return EXIT_USAGE;
+	}
+	if (strcmp(arg, "meshprof") && strcmp(arg, "smp")) {
+		errorf(cmd, "invalid --format '%s' (meshprof or smp)", arg);
+		return EXIT_USAGE;
+	}
+	o->smp = !strcmp(arg, "smp");
 	return 0;
 }
 

@@ -19,8 +19,21 @@ void errorf(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Reports the option getopt_long just refused. */
 void bad_option(const char *cmd, char **argv);
-/* "meshprof" or "smp" (sets *smp); -1 for anything else. */
-int parse_format(const char *s, bool *smp);
+/* Options record, report and diff share: MeshMark weights and the output
+ * format of their JSON. */
+enum { OPT_WEIGHTS = 1000, OPT_FORMAT };
+#define SCORE_OPTIONS							\
+	{ "weights", required_argument, NULL, OPT_WEIGHTS },		\
+	{ "format", required_argument, NULL, OPT_FORMAT }
+
+struct score_opts {
+	struct mm_weights weights;
+	bool smp;		/* --format smp */
+};
+
+/* Takes OPT_WEIGHTS or OPT_FORMAT: 0, or EXIT_USAGE after a message. */
+int parse_score_option(const char *cmd, int opt, const char *arg,
+		       struct score_opts *o);
 /* The table, then the MeshMark breakdown when it has a score. */
 void print_run(FILE *out, const struct run *run, const struct meshmark *mm);
 /* Parses a whole decimal number in [min, max]; -1 when it is not one. */

@@ -67,19 +67,16 @@ static int write_diff(const struct run *mesh, const struct meshmark *mm,
 
 int cmd_diff(int argc, char **argv)
 {
-	enum { OPT_WEIGHTS = 256, OPT_FORMAT };
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
-		{ "weights", required_argument, NULL, OPT_WEIGHTS },
-		{ "format", required_argument, NULL, OPT_FORMAT },
+		SCORE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
 	struct run base = {}, mesh = {};
-	struct mm_weights weights = {};
+	struct score_opts score = {};
 	struct meshmark mm = {};
 	const char *output = NULL;
-	bool smp = false;
 	char err[512];
 	int c, rc = 1;
 
@@ -89,16 +86,9 @@ int cmd_diff(int argc, char **argv)
 			output = optarg;
 			break;
 		case OPT_WEIGHTS:
-			if (mm_weights_parse(&weights, optarg, err, sizeof(err))) {
-				errorf("diff", "--weights: %s", err);
-				return EXIT_USAGE;
-			}
-			break;
 		case OPT_FORMAT:
-			if (parse_format(optarg, &smp)) {
-				errorf("diff", "invalid --format '%s' (meshprof or smp)", optarg);
+			if (parse_score_option("diff", c, optarg, &score))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -119,13 +109,13 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (check_comparable(&base, &mesh, argv[optind], argv[optind + 1]))
 		goto cleanup;
-	if (meshmark_compare(&base, &mesh, &weights, &mm)) {
+	if (meshmark_compare(&base, &mesh, &score.weights, &mm)) {
 		errorf("diff", "%s", mm.error);
 		goto cleanup;
 	}
 	meshmark_print(stdout, &mm);
 	if (output && write_diff(&mesh, &mm, argv[optind], argv[optind + 1],
-				 smp, output))
+				 score.smp, output))
 		goto cleanup;
 	rc = 0;
 cleanup:

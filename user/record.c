@@ -57,8 +57,7 @@ struct record_args {
 	uint64_t requests;
 	const char *loadgen;
 	double cpu_capacity;
-	struct mm_weights weights;
-	bool smp;
+	struct score_opts score;
 	bool quiet;
 	bool verbose;
 	struct collect_opts collect;
@@ -67,7 +66,7 @@ struct record_args {
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
 	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK,
-	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY, OPT_WEIGHTS, OPT_FORMAT };
+	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
@@ -79,14 +78,12 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "requests", required_argument, NULL, OPT_REQUESTS },
 		{ "loadgen", required_argument, NULL, OPT_LOADGEN },
 		{ "cpu-capacity", required_argument, NULL, OPT_CAPACITY },
-		{ "weights", required_argument, NULL, OPT_WEIGHTS },
-		{ "format", required_argument, NULL, OPT_FORMAT },
+		SCORE_OPTIONS,
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	char err[256];
 	double n;
 	int c;
 
@@ -151,16 +148,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			}
 			break;
 		case OPT_WEIGHTS:
-			if (mm_weights_parse(&a->weights, optarg, err, sizeof(err))) {
-				errorf("record", "--weights: %s", err);
-				return EXIT_USAGE;
-			}
-			break;
 		case OPT_FORMAT:
-			if (parse_format(optarg, &a->smp)) {
-				errorf("record", "invalid --format '%s' (meshprof or smp)", optarg);
+			if (parse_score_option("record", c, optarg, &a->score))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'q':
 			a->quiet = true;
@@ -342,10 +332,10 @@ int cmd_record(int argc, char **argv)
 	}
 	if (describe_workload(&run, &a))
 		goto cleanup;
-	meshmark_single(&run, &a.weights, &mm);
+	meshmark_single(&run, &a.score.weights, &mm);
 	if (!a.quiet)
 		print_run(stdout, &run, &mm);
-	if (a.output && write_run(&run, &mm, a.smp, a.output))
+	if (a.output && write_run(&run, &mm, a.score.smp, a.output))
 		goto cleanup;
 	rc = 0;
 cleanup:

@@ -16,16 +16,13 @@ static const char usage[] =
 
 int cmd_report(int argc, char **argv)
 {
-	enum { OPT_WEIGHTS = 256, OPT_FORMAT };
 	static const struct option opts[] = {
-		{ "weights", required_argument, NULL, OPT_WEIGHTS },
-		{ "format", required_argument, NULL, OPT_FORMAT },
+		SCORE_OPTIONS,
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	struct mm_weights weights = {};
+	struct score_opts score = {};
 	struct meshmark mm = {};
-	bool smp = false;
 	struct run run;
 	char err[512];
 	int c;
@@ -33,16 +30,9 @@ int cmd_report(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_WEIGHTS:
-			if (mm_weights_parse(&weights, optarg, err, sizeof(err))) {
-				errorf("report", "--weights: %s", err);
-				return EXIT_USAGE;
-			}
-			break;
 		case OPT_FORMAT:
-			if (parse_format(optarg, &smp)) {
-				errorf("report", "invalid --format '%s' (meshprof or smp)", optarg);
+			if (parse_score_option("report", c, optarg, &score))
 				return EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -60,8 +50,8 @@ int cmd_report(int argc, char **argv)
 		errorf("report", "%s", err);
 		return 1;
 	}
-	meshmark_single(&run, &weights, &mm);
-	if (smp) {
+	meshmark_single(&run, &score.weights, &mm);
+	if (score.smp) {
 		struct json_object *o = smp_json(&run, isnan(mm.score) ? NULL : &mm);
 
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
