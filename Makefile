@@ -30,7 +30,8 @@ WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS)
 DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
-	wrk openssl procps curl util-linux libnginx-mod-stream
+	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
+	libc6-dbg
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
@@ -42,7 +43,7 @@ $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
 .PHONY: all deps vmlinux test unit demo bench clean tools
-all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS)
+all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/profrun
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
@@ -69,6 +70,12 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# The category rules are built into classify.o with .incbin.
+$(BUILD)/classify.o: user/categories.conf
+
+# Keep the skeletons: user objects are rebuilt whenever they go missing.
+.SECONDARY: $(BPF_OBJS) $(SKELS)
+
 $(BUILD)/libmeshprof.a: $(USER_OBJS)
 	$(AR) rcs $@ $^
 
@@ -77,6 +84,10 @@ meshprof: user/main.c $(BUILD)/libmeshprof.a
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -lcmocka -o $@
+
+# Test drivers that call meshprof's library directly.
+$(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
+	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lm

@@ -4,20 +4,27 @@
 #ifndef MESHPROF_PROFILE_DEFS_H
 #define MESHPROF_PROFILE_DEFS_H
 
-/* Frames kept per stack: the kernel's default perf_event_max_stack. */
+/* Frames kept per stack, from the leaf: the kernel's default
+ * perf_event_max_stack. */
 #define PROFILE_STACK_DEPTH 127
 
-/*
- * One aggregated stack of one process. A negative stack id is the error
- * bpf_get_stackid() returned: -EFAULT (14) means there was no such stack
- * (a kernel thread has no user stack, a sample taken in user mode has no
- * kernel stack); -EEXIST and -ENOMEM mean the stack was lost (counted in
- * the drops array) but the sample still counts.
- */
+/* Stack ids are hashes of the frames with the top bit set; these two
+ * values, which no hash takes, say there is no stack. */
+#define PROFILE_STACK_NONE 0ULL	/* empty: a kernel thread has no user
+				 * stack, a sample in user mode no kernel one */
+#define PROFILE_STACK_LOST 1ULL	/* the stacks map was full */
+#define PROFILE_STACK_ID_BIT (1ULL << 63)
+
+struct profile_stack_buf {
+	__u64 ips[PROFILE_STACK_DEPTH];	/* leaf first, zero-filled */
+};
+
+/* One aggregated stack pair of one process. */
 struct profile_key {
 	__u32 tgid;
-	__s32 user_stack_id;
-	__s32 kern_stack_id;
+	__u32 pad;
+	__u64 user_stack;
+	__u64 kern_stack;
 };
 
 /* Per-CPU counters of what the sampler saw, indexes into `totals`. */
@@ -30,8 +37,7 @@ enum profile_total {
 
 /* Per-CPU counters of what was lost, indexes into `drops`. */
 enum profile_drop {
-	PROFILE_DROP_STACK_COLLISION,	/* stack map bucket held another stack */
-	PROFILE_DROP_STACK_NOMEM,	/* stack map had no free entry */
+	PROFILE_DROP_STACKS_FULL,	/* stacks map full: stack not kept */
 	PROFILE_DROP_COUNTS_FULL,	/* counts map full: sample not counted */
 	PROFILE_DROP_MAX,
 };

@@ -69,6 +69,8 @@ struct collector {
 	struct rec_state *state;	/* parallel to run->procs */
 	size_t state_cap;
 	const struct ruleset *rules;
+	void (*on_process)(void *arg, uint32_t pid, bool of_interest);
+	void *on_process_arg;
 	uint64_t mem_samples;		/* memory sampling rounds so far */
 	uint64_t next_sample_ns;
 	uint64_t start_ns;
@@ -199,8 +201,11 @@ static void identify(struct collector *c, int idx)
 
 	procinfo_fill(p);
 	st = state_of(c, idx);
-	if (st)
-		st->sample_mem = p->in_pod || rules_match(c->rules, &facts);
+	if (!st)
+		return;
+	st->sample_mem = p->in_pod || rules_match(c->rules, &facts);
+	if (c->on_process)
+		c->on_process(c->on_process_arg, p->pid, st->sample_mem);
 }
 
 /* A new record for @pid, replacing any earlier one with that pid. */
@@ -547,6 +552,8 @@ int collect_start(struct collector **cp, const struct collect_opts *o,
 	*cp = c;
 	c->run = run;
 	c->rules = o->rules;
+	c->on_process = o->on_process;
+	c->on_process_arg = o->on_process_arg;
 	c->ncpus = libbpf_num_possible_cpus();
 	bufsz = c->ncpus * (sizeof(struct proc_stats) + sizeof(struct cpu_slice));
 	c->percpu_buf = calloc(1, bufsz);

@@ -21,6 +21,10 @@ struct collect_opts {
 	const struct ruleset *rules;	/* which processes to sample memory of */
 	const char *btf_path;	/* NULL: the kernel's own */
 	unsigned int max_procs;
+	/* Told of every process identified, at start and as they appear;
+	 * of_interest: in a pod or matched by a rule (--only mesh). */
+	void (*on_process)(void *arg, uint32_t pid, bool of_interest);
+	void *on_process_arg;
 	enum attach_mode attach;
 	enum sock_source sock;
 };

@@ -43,7 +43,6 @@ struct profiler {
 	struct bpf_link **links;
 	int ncpus;
 	unsigned int hz;
-	unsigned int depth;		/* frames per stack map entry */
 	unsigned int max_counts;
 	bool filter;
 	bool stopped;
@@ -123,7 +122,7 @@ static void perf_open_error(int cpu, int err, char *msg, size_t len)
 
 	if (err == EACCES || err == EPERM)
 		snprintf(msg, len,
-			 "perf_event_open (cpu-clock, CPU %d): %s: sampling every CPU needs root or CAP_PERFMON (kernel.perf_event_paranoid is %d)",
+			 "perf_event_open (cpu-clock, CPU %d): %s: sampling every CPU needs CAP_PERFMON (root has it) or kernel.perf_event_paranoid <= 0 (it is %d)",
 			 cpu, strerror(err), paranoid);
 	else if (err == ENOENT || err == EOPNOTSUPP)
 		snprintf(msg, len,
@@ -134,8 +133,12 @@ static void perf_open_error(int cpu, int err, char *msg, size_t len)
 			 cpu, strerror(err));
 }
 
-/* Opens and attaches one event per CPU; libbpf enables each on attach. */
-static int attach_cpus(struct profiler *p, char *err, size_t err_len)
+/*
+ * Opens one event per CPU, disabled: libbpf enables each as it attaches.
+ * Done before loading the sampler, so that missing permission is reported
+ * in terms of perf events.
+ */
+static int open_events(struct profiler *p, char *err, size_t err_len)
 {
 	struct perf_event_attr attr = {
 		.type = PERF_TYPE_SOFTWARE,
@@ -145,7 +148,7 @@ static int attach_cpus(struct profiler *p, char *err, size_t err_len)
 		.sample_freq = p->hz,
 		.disabled = 1,
 	};
-	int cpu, fd, online = 0;
+	int cpu, fd;
 
 	for (cpu = 0; cpu < p->ncpus; cpu++) {
 		fd = perf_event_open(&attr, cpu);
@@ -155,16 +158,26 @@ static int attach_cpus(struct profiler *p, char *err, size_t err_len)
 			perf_open_error(cpu, errno, err, err_len);
 			return -1;
 		}
+		p->pfds[cpu] = fd;
+	}
+	return 0;
+}
+
+static int attach_cpus(struct profiler *p, char *err, size_t err_len)
+{
+	int cpu, online = 0;
+
+	for (cpu = 0; cpu < p->ncpus; cpu++) {
+		if (p->pfds[cpu] < 0)
+			continue;
 		p->links[cpu] = bpf_program__attach_perf_event(
-			p->skel->progs.sample, fd);
+			p->skel->progs.sample, p->pfds[cpu]);
 		if (!p->links[cpu]) {
 			snprintf(err, err_len,
 				 "attaching the sampler to CPU %d: %s", cpu,
 				 strerror(errno));
-			close(fd);
 			return -1;
 		}
-		p->pfds[cpu] = fd;
 		online++;
 	}
 	if (p->verbose)
@@ -197,15 +210,6 @@ static int load_rules(struct profiler *p, const struct profile_opts *o,
 	return classifier_add_builtin(p->cls, err, err_len);
 }
 
-/* The stack map's value size must not exceed perf_event_max_stack. */
-static unsigned int stack_depth(void)
-{
-	int max = read_int_file("/proc/sys/kernel/perf_event_max_stack",
-				PROFILE_STACK_DEPTH);
-
-	return max > 0 && max < PROFILE_STACK_DEPTH ? max : PROFILE_STACK_DEPTH;
-}
-
 static int check_frequency(unsigned int hz, char *err, size_t err_len)
 {
 	int max = read_int_file("/proc/sys/kernel/perf_event_max_sample_rate",
@@ -232,19 +236,18 @@ static int open_sampler(struct profiler *p, const struct profile_opts *o,
 		return -1;
 	}
 	p->skel = skel;
-	p->depth = stack_depth();
 	p->max_counts = o->max_counts ? o->max_counts : DEFAULT_MAX_COUNTS;
 	skel->rodata->filter_tgids = p->filter;
 	bpf_map__set_max_entries(skel->maps.allowed_tgids,
 				 o->max_tgids ? o->max_tgids : DEFAULT_MAX_TGIDS);
 	bpf_map__set_max_entries(skel->maps.stacks,
 				 o->max_stacks ? o->max_stacks : DEFAULT_MAX_STACKS);
-	bpf_map__set_value_size(skel->maps.stacks, p->depth * sizeof(__u64));
 	bpf_map__set_max_entries(skel->maps.counts, p->max_counts);
 	ret = profile_bpf__load(skel);
 	if (ret) {
-		snprintf(err, err_len, "loading the sampler: %s",
-			 strerror(-ret));
+		snprintf(err, err_len, "loading the sampler: %s%s",
+			 strerror(-ret), ret == -EPERM ?
+			 " (needs root, or CAP_BPF and CAP_PERFMON)" : "");
 		return -1;
 	}
 	if (p->filter && fill_filter(p, o)) {
@@ -273,13 +276,13 @@ static int start(struct profiler *p, const struct profile_opts *o,
 		p->pfds = malloc(p->ncpus * sizeof(*p->pfds));
 		p->links = calloc(p->ncpus, sizeof(*p->links));
 	}
+	for (cpu = 0; p->pfds && cpu < p->ncpus; cpu++)
+		p->pfds[cpu] = -1;
 	if (!p->sym || !p->pfds || !p->links) {
 		snprintf(err, err_len, "out of memory");
 		return -1;
 	}
-	for (cpu = 0; cpu < p->ncpus; cpu++)
-		p->pfds[cpu] = -1;
-	if (open_sampler(p, o, err, err_len))
+	if (open_events(p, err, err_len) || open_sampler(p, o, err, err_len))
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
 	return attach_cpus(p, err, err_len);
@@ -366,15 +369,18 @@ int profile_stop(struct profiler *p)
 {
 	int cpu;
 
-	if (p->stopped || !p->links)
+	if (p->stopped || !p->links || !p->pfds)
 		return 0;
 	for (cpu = 0; cpu < p->ncpus; cpu++)
 		if (p->pfds[cpu] >= 0)
 			ioctl(p->pfds[cpu], PERF_EVENT_IOC_DISABLE, 0);
 	clock_gettime(CLOCK_MONOTONIC, &p->stop);
-	/* Destroying a link closes its perf event too. */
 	for (cpu = 0; cpu < p->ncpus; cpu++) {
-		bpf_link__destroy(p->links[cpu]);
+		/* Destroying a link closes its perf event too. */
+		if (p->links[cpu])
+			bpf_link__destroy(p->links[cpu]);
+		else if (p->pfds[cpu] >= 0)
+			close(p->pfds[cpu]);
 		p->links[cpu] = NULL;
 		p->pfds[cpu] = -1;
 	}
@@ -412,14 +418,14 @@ static int count_cmp(const void *a, const void *b)
 }
 
 /* Reads stack @id into @ips; the number of frames, 0 for none. */
-static size_t read_stack(struct profiler *p, __s32 id, uint64_t *ips)
+static size_t read_stack(struct profiler *p, __u64 id, uint64_t *ips)
 {
 	size_t n = 0;
 
-	if (id < 0 ||
+	if (!(id & PROFILE_STACK_ID_BIT) ||
 	    bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stacks), &id, ips))
 		return 0;
-	while (n < p->depth && ips[n])
+	while (n < PROFILE_STACK_DEPTH && ips[n])
 		n++;
 	return n;
 }
@@ -437,9 +443,9 @@ static void put_frame(FILE *f, const struct frame *fr, const char *suffix)
 	fprintf(f, "%s%s;", name, suffix);
 }
 
-static bool lost(__s32 id)
+static bool lost(__u64 id)
 {
-	return id == -EEXIST || id == -ENOMEM;
+	return id == PROFILE_STACK_LOST;
 }
 
 /* Root to leaf: user frames, then kernel frames. */
@@ -452,11 +458,11 @@ static char *fold(const struct profile_key *k, const struct frame *user,
 
 	if (!f)
 		return NULL;
-	if (lost(k->user_stack_id))
+	if (lost(k->user_stack))
 		fputs("[lost];", f);
 	for (i = nuser; i-- > 0;)
 		put_frame(f, &user[i], "");
-	if (lost(k->kern_stack_id))
+	if (lost(k->kern_stack))
 		fputs("[lost]_[k];", f);
 	for (i = nkern; i-- > 0;)
 		put_frame(f, &kern[i], "_[k]");
@@ -508,6 +514,24 @@ static int add_stack(struct profile_proc *proc, char *folded,
 	return 0;
 }
 
+/*
+ * A return address in no mapping means the frame-pointer chain broke there
+ * (code built without frame pointers): the frames above it come from
+ * whatever memory the broken chain pointed to. Keep one "[unknown]" frame
+ * to show the cut, drop the rest.
+ */
+static size_t trim_broken(const struct frame *f, size_t n)
+{
+	size_t i;
+
+	if (n && !f[0].module)
+		return 1;
+	for (i = 1; i < n; i++)
+		if (!f[i].module)
+			return i + 1;
+	return n;
+}
+
 static int one_count(struct profiler *p, const struct count *c,
 		     struct profile_proc *proc, struct cpu_profile *out,
 		     struct scratch *s)
@@ -516,9 +540,10 @@ static int one_count(struct profiler *p, const struct count *c,
 	enum cpu_category cat;
 	char *folded;
 
-	nuser = read_stack(p, c->key.user_stack_id, s->ips);
+	nuser = read_stack(p, c->key.user_stack, s->ips);
 	symbolize_user(p->sym, c->key.tgid, s->ips, nuser, s->user);
-	nkern = read_stack(p, c->key.kern_stack_id, s->ips);
+	nuser = trim_broken(s->user, nuser);
+	nkern = read_stack(p, c->key.kern_stack, s->ips);
 	symbolize_kernel(p->sym, s->ips, nkern, s->kern);
 	count_frames(out, s->user, nuser, true);
 	count_frames(out, s->kern, nkern, false);
@@ -694,8 +719,9 @@ int profile_write_folded(FILE *f, const struct cpu_profile *cp,
 		for (j = 0; j < proc->nstacks; j++) {
 			st = &proc->stacks[j];
 			put_root(f, root);
-			fprintf(f, "%s%s %llu\n", st->folded[0] ? ";" : "",
-				st->folded, (unsigned long long)st->samples);
+			fprintf(f, ";%s%s%s %llu\n", category_name(st->category),
+				st->folded[0] ? ";" : "", st->folded,
+				(unsigned long long)st->samples);
 		}
 	}
 	return ferror(f) ? -1 : 0;

@@ -110,8 +110,9 @@ void cpu_profile_free(struct cpu_profile *cp);
 typedef const char *(*profile_name_fn)(void *arg, pid_t tgid);
 
 /*
- * Writes folded stacks ("root;frame;...;leaf count" lines, the input of
- * flamegraph.pl and speedscope) rooted at each process's name.
+ * Writes folded stacks ("root;category;frame;...;leaf count" lines, the
+ * input of flamegraph.pl and speedscope) rooted at each process's name and
+ * the stack's category.
  */
 int profile_write_folded(FILE *f, const struct cpu_profile *cp,
 			 profile_name_fn name, void *arg);

@@ -17,6 +17,9 @@
 #include <math.h>
 #include <json-c/json.h>
 #include "workload.h"
+#include "cpucat.h"
+#include "profile.h"
+#include <stdlib.h>
 
 static const char usage[] =
 "usage: meshprof record [-d SECONDS] [-o FILE.json] [--rules FILE] [-v]\n"
@@ -36,6 +39,12 @@ static const char usage[] =
 "      --max-procs N        processes tracked in the kernel (default 8192)\n"
 "      --attach MODE        auto (tp_btf, else raw_tp) or raw_tp\n"
 "      --sock-source SRC    auto (sock tracepoints, else syscalls) or syscalls\n"
+"  -F, --frequency HZ       CPU profile samples per second per CPU (default\n"
+"                           49; 0: no profile; 999 for lab runs)\n"
+"      --only mesh          profile only mesh components and apps\n"
+"      --categories FILE    extra CPU category rules (docs/attribution.md)\n"
+"      --folded FILE        folded stacks for flame graphs, rooted at\n"
+"                           component and category\n"
 "      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
 "                           (each -0.5..0.5; docs/meshmark.md)\n"
 "      --format FMT         of the -o file: meshprof (default) or smp\n"
@@ -58,6 +67,10 @@ struct record_args {
 	const char *loadgen;
 	double cpu_capacity;
 	struct score_opts score;
+	unsigned int frequency;
+	bool only_mesh;
+	const char *categories;
+	const char *folded;
 	bool quiet;
 	bool verbose;
 	struct collect_opts collect;
@@ -66,7 +79,8 @@ struct record_args {
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
 	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK,
-	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY };
+	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY, OPT_ONLY, OPT_CATEGORIES,
+	       OPT_FOLDED };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
@@ -79,6 +93,10 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "loadgen", required_argument, NULL, OPT_LOADGEN },
 		{ "cpu-capacity", required_argument, NULL, OPT_CAPACITY },
 		SCORE_OPTIONS,
+		{ "frequency", required_argument, NULL, 'F' },
+		{ "only", required_argument, NULL, OPT_ONLY },
+		{ "categories", required_argument, NULL, OPT_CATEGORIES },
+		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -87,7 +105,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	double n;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "d:o:qvh", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "d:o:F:qvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
 			if (parse_number(optarg, 0.001, 86400 * 365, &a->duration)) {
@@ -152,6 +170,26 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			if (parse_score_option("record", c, optarg, &a->score))
 				return EXIT_USAGE;
 			break;
+		case 'F':
+			if (parse_number(optarg, 0, 100000, &n) || n != (int)n) {
+				errorf("record", "invalid frequency '%s' (samples per second, 0 for none)", optarg);
+				return EXIT_USAGE;
+			}
+			a->frequency = n;
+			break;
+		case OPT_ONLY:
+			if (strcmp(optarg, "mesh")) {
+				errorf("record", "invalid --only '%s' (mesh)", optarg);
+				return EXIT_USAGE;
+			}
+			a->only_mesh = true;
+			break;
+		case OPT_CATEGORIES:
+			a->categories = optarg;
+			break;
+		case OPT_FOLDED:
+			a->folded = optarg;
+			break;
 		case 'q':
 			a->quiet = true;
 			break;
@@ -185,9 +223,11 @@ static void node_facts(struct run *run)
 }
 
 /* Counts until the window ends or a signal asks us to stop. */
-static int wait_window(struct collector *col, double duration)
+static int wait_window(struct collector *col, struct profiler *prof,
+		       double duration)
 {
 	struct timespec now, end;
+	time_t polled = 0;
 	long left_ms;
 	int err;
 
@@ -207,6 +247,11 @@ static int wait_window(struct collector *col, double duration)
 		err = collect_poll(col, left_ms < 100 ? left_ms : 100);
 		if (err)
 			return err;
+		/* Maps of newly sampled processes, while they are alive. */
+		if (prof && now.tv_sec != polled) {
+			profile_poll(prof);
+			polled = now.tv_sec;
+		}
 	}
 	return 0;
 }
@@ -265,6 +310,80 @@ static int describe_workload(struct run *run, const struct record_args *a)
 	return 0;
 }
 
+/* The CPU profiler beside the collector: which processes it may sample. */
+struct profiling {
+	struct profiler *prof;
+	struct cpu_profile cp;
+	bool only_mesh;
+	pid_t *pids;		/* of interest before the profiler started */
+	size_t npids, cap;
+};
+
+static void on_process(void *arg, uint32_t pid, bool of_interest)
+{
+	struct profiling *pf = arg;
+	pid_t *p;
+
+	if (pf->prof) {
+		if (of_interest || !pf->only_mesh) {
+			profile_allow(pf->prof, pid);
+			profile_snapshot(pf->prof, pid);
+		}
+		return;
+	}
+	if (!of_interest)
+		return;
+	if (pf->npids == pf->cap) {
+		p = realloc(pf->pids, (pf->cap ? pf->cap * 2 : 256) * sizeof(*p));
+		if (!p)
+			return;
+		pf->pids = p;
+		pf->cap = pf->cap ? pf->cap * 2 : 256;
+	}
+	pf->pids[pf->npids++] = pid;
+}
+
+static int start_profile(struct profiling *pf, const struct record_args *a)
+{
+	struct profile_opts po = {
+		.frequency_hz = a->frequency,
+		.tgids = a->only_mesh ? pf->pids : NULL,
+		.ntgids = a->only_mesh ? pf->npids : 0,
+		.categories = a->categories,
+		.verbose = a->verbose,
+	};
+	char err[512];
+
+	if (!a->frequency)
+		return 0;
+	if (profile_start(&pf->prof, &po, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Stops the profiler and folds its categories into the run's processes. */
+static int finish_profile(struct profiling *pf, struct run *run)
+{
+	if (!pf->prof)
+		return 0;
+	profile_stop(pf->prof);
+	if (profile_collect(pf->prof, &pf->cp)) {
+		errorf("record", "reading the CPU profile failed");
+		return -1;
+	}
+	cpucat_fold(run, &pf->cp);
+	return 0;
+}
+
+static void free_profile(struct profiling *pf)
+{
+	cpu_profile_free(&pf->cp);
+	profile_free(pf->prof);
+	free(pf->pids);
+}
+
 static int load_rules(struct ruleset *rules, const char *path)
 {
 	char err[512];
@@ -284,11 +403,13 @@ int cmd_record(int argc, char **argv)
 {
 	struct record_args a = {
 		.duration = 10,
+		.frequency = PROFILE_DEFAULT_HZ,
 		.collect = { .max_procs = 8192 },
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct ruleset rules = {};
 	struct collector *col = NULL;
+	struct profiling pf = {};
 	struct meshmark mm = {};
 	struct run run = {};
 	char err[512];
@@ -299,7 +420,8 @@ int cmd_record(int argc, char **argv)
 		return rc < 0 ? 0 : rc;
 	rc = 1;
 	collect_set_verbose(a.verbose);
-	if (a.output && check_writable(a.output))
+	if ((a.output && check_writable(a.output)) ||
+	    (a.folded && check_writable(a.folded)))
 		goto cleanup;
 	if (load_rules(&rules, a.rules))
 		goto cleanup;
@@ -312,22 +434,34 @@ int cmd_record(int argc, char **argv)
 		errorf("record", "warning: %s; syscall tracepoints unavailable", err);
 
 	a.collect.rules = &rules;
+	a.collect.on_process = on_process;
+	a.collect.on_process_arg = &pf;
+	pf.only_mesh = a.only_mesh;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	if (collect_start(&col, &a.collect, &run, err, sizeof(err))) {
 		errorf("record", "%s", err);
 		goto cleanup;
 	}
+	if (start_profile(&pf, &a))
+		goto cleanup;
 	fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
 		a.duration);
-	if (wait_window(col, a.duration)) {
+	if (wait_window(col, pf.prof, a.duration)) {
 		errorf("record", "reading events failed");
 		goto cleanup;
 	}
 	collect_stop(col);
+	if (finish_profile(&pf, &run))
+		goto cleanup;
 	node_facts(&run);
 	if (attribute(&run, &rules)) {
 		errorf("record", "out of memory");
+		goto cleanup;
+	}
+	if (a.folded && pf.prof &&
+	    cpucat_write_folded(&run, &pf.cp, a.folded, err, sizeof(err))) {
+		errorf("record", "%s", err);
 		goto cleanup;
 	}
 	if (describe_workload(&run, &a))
@@ -339,6 +473,7 @@ int cmd_record(int argc, char **argv)
 		goto cleanup;
 	rc = 0;
 cleanup:
+	free_profile(&pf);
 	collect_free(col);
 	meshmark_free(&mm);
 	run_free(&run);

@@ -25,6 +25,9 @@ int metrics_add(struct metrics *dst, const struct metrics *src)
 	dst->exchanges += src->exchanges;
 	dst->rss_avg_bytes += src->rss_avg_bytes;
 	dst->rss_peak_bytes += src->rss_peak_bytes;
+	dst->cpu_samples += src->cpu_samples;
+	for (int c = 0; c < CAT_MAX; c++)
+		dst->cat_samples[c] += src->cat_samples[c];
 	for (int k = 0; k < LAT_KINDS; k++)
 		if (lat_merge(&dst->lat[k], &src->lat[k]))
 			return -ENOMEM;

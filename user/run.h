@@ -11,6 +11,8 @@
 #include "cgroup.h"
 #include "rules.h"
 #include "lathist.h"
+#include "classify.h"
+#include "profile_defs.h"
 
 #define COMM_LEN 16
 #define EXE_LEN 256
@@ -37,6 +39,8 @@ struct metrics {
 	uint64_t rss_peak_bytes;	/* highest sample (components: sum of
 					 * their processes' peaks) */
 	struct latency_hist lat[LAT_KINDS];	/* owned: moved, never copied */
+	uint64_t cpu_samples;		/* profile samples of this CPU time */
+	uint64_t cat_samples[CAT_MAX];	/* ... by category (docs/attribution.md) */
 };
 
 struct process {
@@ -81,6 +85,9 @@ struct run {
 	double latency_p50_s;		/* client-observed; < 0 unknown */
 	double latency_p99_s;
 	char unavailable[256];		/* metrics this kernel cannot give */
+	unsigned int profile_hz;	/* 0: CPU profile not taken */
+	uint64_t profile_drops[PROFILE_DROP_MAX];
+	double symbolized_share;	/* of user and kernel frames */
 	uint64_t drops[DROP_MAX];
 	struct process *procs;
 	size_t nprocs, procs_cap;

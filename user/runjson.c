@@ -8,6 +8,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "runjson.h"
+#include "cpucat.h"
 #include "waterfall.h"
 
 #define NS_PER_S 1e9
@@ -71,6 +72,27 @@ static struct json_object *latency_json(const struct metrics *m)
 	return o;
 }
 
+/* Sub-buckets (kernel-net/...) are also counted in their parent. */
+static void put_categories(struct json_object *cpu, const struct metrics *m)
+{
+	struct json_object *cats = json_object_new_object();
+
+	put_u64(cpu, "samples", m->cpu_samples);
+	for (int c = 0; c < CAT_MAX; c++) {
+		struct json_object *o;
+		double share = cpucat_share(m, c);
+
+		if (!share)
+			continue;
+		o = json_object_new_object();
+		put(o, "seconds", json_object_new_double(cpucat_seconds(m, c)));
+		put(o, "share", json_object_new_double(share));
+		put_u64(o, "samples", llround(share * m->cpu_samples));
+		put(cats, category_name(c), o);
+	}
+	put(cpu, "categories", cats);
+}
+
 static void put_metrics(struct json_object *o, const struct metrics *m)
 {
 	struct json_object *cpu = json_object_new_object();
@@ -81,6 +103,8 @@ static void put_metrics(struct json_object *o, const struct metrics *m)
 	struct json_object *mem = json_object_new_object();
 
 	put(cpu, "seconds", json_object_new_double(secs(m->cpu_ns)));
+	if (m->cpu_samples)
+		put_categories(cpu, m);
 	put_u64(sched, "voluntary_switches", m->vol_switches);
 	put_u64(sched, "involuntary_switches", m->invol_switches);
 	put(sched, "runq_wait_seconds", json_object_new_double(secs(m->runq_ns)));
@@ -172,6 +196,24 @@ static struct json_object *workload_json(const struct run *run)
 	return o;
 }
 
+static const char *const profile_drop_names[PROFILE_DROP_MAX] = {
+	[PROFILE_DROP_STACKS_FULL] = "stacks_map_full",
+	[PROFILE_DROP_COUNTS_FULL] = "counts_map_full",
+};
+
+static struct json_object *profile_json(const struct run *run)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *drops = json_object_new_object();
+
+	put(o, "frequency_hz", json_object_new_int(run->profile_hz));
+	put(o, "symbolized_share", json_object_new_double(run->symbolized_share));
+	for (int d = 0; d < PROFILE_DROP_MAX; d++)
+		put_u64(drops, profile_drop_names[d], run->profile_drops[d]);
+	put(o, "drops", drops);
+	return o;
+}
+
 struct json_object *run_to_json(const struct run *run)
 {
 	struct json_object *root = json_object_new_object();
@@ -204,6 +246,7 @@ struct json_object *run_to_json(const struct run *run)
 	put(probes, "unavailable", unavail);
 	put(root, "probes", probes);
 	put(root, "workload", workload_json(run));
+	put(root, "profile", profile_json(run));
 	for (int r = 0; r < DROP_MAX; r++)
 		put_u64(drops, drop_name(r), run->drops[r]);
 	put(root, "drops", drops);
@@ -317,6 +360,32 @@ static uint64_t ns_of(double s)
 	return (uint64_t)llround(s * NS_PER_S);
 }
 
+static void read_categories(struct reader *rd, struct json_object *cpu,
+			    const char *where, struct metrics *m)
+{
+	struct json_object *cats;
+	char w[96];
+
+	if (!json_object_object_get_ex(cpu, "categories", &cats))
+		return;
+	m->cpu_samples = get_u64(rd, cpu, where, "samples");
+	snprintf(w, sizeof(w), "%s.categories", where);
+	json_object_object_foreach(cats, name, o) {
+		int c = category_parse(name);
+
+		if (c < 0) {
+			fail(rd, "%s: unknown category \"%s\"", w, name);
+			return;
+		}
+		m->cat_samples[c] = get_u64(rd, o, w, "samples");
+	}
+	/* Back to own samples: kernel-net was written with its sub-buckets. */
+	for (int c = 0; c < CAT_MAX; c++)
+		if (c != CAT_KNET && category_parent(c) == CAT_KNET &&
+		    m->cat_samples[CAT_KNET] >= m->cat_samples[c])
+			m->cat_samples[CAT_KNET] -= m->cat_samples[c];
+}
+
 static void read_latency(struct reader *rd, struct json_object *o,
 			 const char *where, struct metrics *m)
 {
@@ -374,6 +443,7 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 	snprintf(w_tcp, sizeof(w_tcp), "%s.tcp", where);
 	snprintf(w_mem, sizeof(w_mem), "%s.memory", where);
 	m->cpu_ns = ns_of(get_double(rd, cpu, w_cpu, "seconds"));
+	read_categories(rd, cpu, w_cpu, m);
 	m->vol_switches = get_u64(rd, sched, w_sched, "voluntary_switches");
 	m->invol_switches = get_u64(rd, sched, w_sched, "involuntary_switches");
 	m->runq_ns = ns_of(get_double(rd, sched, w_sched, "runq_wait_seconds"));
@@ -533,6 +603,23 @@ static void read_workload(struct reader *rd, struct json_object *root,
 					     "cpu_capacity_cores");
 }
 
+static void read_profile(struct reader *rd, struct json_object *root,
+			 struct run *run)
+{
+	struct json_object *p = obj(rd, root, "$", "profile");
+	struct json_object *drops, *v;
+
+	if (!p)
+		return;
+	v = field(rd, p, "profile", "frequency_hz", json_type_int);
+	run->profile_hz = v ? json_object_get_int(v) : 0;
+	run->symbolized_share = get_double(rd, p, "profile", "symbolized_share");
+	drops = obj(rd, p, "profile", "drops");
+	for (int d = 0; drops && d < PROFILE_DROP_MAX; d++)
+		run->profile_drops[d] = get_u64(rd, drops, "profile.drops",
+						profile_drop_names[d]);
+}
+
 static void read_header(struct reader *rd, struct json_object *root,
 			struct run *run)
 {
@@ -573,6 +660,7 @@ static void read_header(struct reader *rd, struct json_object *root,
 	for (int r = 0; r < DROP_MAX; r++)
 		run->drops[r] = get_u64(rd, drops, "drops", drop_name(r));
 	read_workload(rd, root, run);
+	read_profile(rd, root, run);
 }
 
 int run_read_json(struct run *run, const char *path, char *err,

@@ -651,6 +651,7 @@ static bool parse_maps_line(struct symbolizer *s, pid_t pid, char *line,
 	return m->module != NULL;
 }
 
+/* An empty result is no error: kernel threads map nothing. */
 static int read_maps(struct symbolizer *s, pid_t pid, struct proc_maps *pm)
 {
 	char path[64], *line = NULL;
@@ -676,10 +677,7 @@ static int read_maps(struct symbolizer *s, pid_t pid, struct proc_maps *pm)
 	free(line);
 	fclose(f);
 	s->stats.snapshots++;
-	/* A process that is gone reads as empty. */
-	if (!pm->n)
-		errno = ESRCH;
-	return pm->n ? 0 : -1;
+	return 0;
 }
 
 /* Field 22 of /proc/PID/stat, after the parenthesised comm. */
@@ -706,19 +704,22 @@ static unsigned long long start_time_of(pid_t pid)
 	return t;
 }
 
-static void read_comm(pid_t pid, char *comm, size_t len)
+/* False when the process is gone. */
+static bool read_comm(pid_t pid, char *comm, size_t len)
 {
 	char path[64];
+	bool ok;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/proc/%d/comm", (int)pid);
 	comm[0] = '\0';
 	f = fopen(path, "re");
 	if (!f)
-		return;
-	if (fgets(comm, len, f))
-		comm[strcspn(comm, "\n")] = '\0';
+		return false;
+	ok = fgets(comm, len, f) != NULL;
+	comm[strcspn(comm, "\n")] = '\0';
 	fclose(f);
+	return ok;
 }
 
 static struct proc_maps **proc_slot(const struct symbolizer *s, pid_t pid)
@@ -757,10 +758,17 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 		return -1;
 	pm->pid = pid;
 	pm->start_time = t;
-	read_comm(pid, pm->comm, sizeof(pm->comm));
-	if (read_maps(s, pid, pm)) {
+	if (!read_comm(pid, pm->comm, sizeof(pm->comm)) ||
+	    read_maps(s, pid, pm)) {
 		proc_maps_free(pm);
+		errno = ESRCH;
 		return -1;
+	}
+	/* Only kernel threads map nothing, and processes that are exiting
+	 * or zombies: for those the earlier capture tells their frames. */
+	if (!pm->n && *slot && (*slot)->n) {
+		proc_maps_free(pm);
+		return 0;
 	}
 	qsort(pm->maps, pm->n, sizeof(*pm->maps), map_cmp);
 	if (*slot) {

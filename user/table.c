@@ -2,6 +2,7 @@
 #include <string.h>
 #include "table.h"
 #include "waterfall.h"
+#include "cpucat.h"
 
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
 {
@@ -76,6 +77,45 @@ static void print_latency(FILE *out, const struct run *run)
 	}
 }
 
+/* Where each component's CPU went, by category of its sampled stacks. */
+static void print_categories(FILE *out, const struct run *run)
+{
+	static const enum cpu_category cols[] = {
+		CAT_TLS, CAT_HTTP, CAT_L7, CAT_L4, CAT_KNET, CAT_KNET_LOOPBACK,
+		CAT_KNET_NETFILTER, CAT_KNET_COPY, CAT_SYSCALL, CAT_SCHED,
+		CAT_ALLOC, CAT_OTHER, CAT_UNKNOWN,
+	};
+	static const char *const heads[] = {
+		"TLS", "HTTP", "L7", "L4", "KNET", "+LOOP", "+NF", "+COPY",
+		"SYSC", "SCHED", "ALLOC", "OTHER", "UNKN",
+	};
+	const size_t n = sizeof(cols) / sizeof(cols[0]);
+	bool header = false;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		const struct component *c = &run->comps[i];
+
+		if (c->m.cpu_samples < 20 || c->role == ROLE_SYSTEM ||
+		    c->role == ROLE_OTHER)
+			continue;
+		if (!header) {
+			fprintf(out, "\n%-24s %7s", "CPU BY CATEGORY (%)", "SAMPLES");
+			for (size_t k = 0; k < n; k++)
+				fprintf(out, " %5s", heads[k]);
+			fputc('\n', out);
+			header = true;
+		}
+		fprintf(out, "%-24.24s %7llu", c->name,
+			(unsigned long long)c->m.cpu_samples);
+		for (size_t k = 0; k < n; k++)
+			fprintf(out, " %5.1f", 100 * cpucat_share(&c->m, cols[k]));
+		fputc('\n', out);
+	}
+	if (header)
+		fprintf(out, "(+LOOP, +NF, +COPY: loopback/veth delivery, netfilter and copies, part of KNET; profile %u Hz, %.0f%% of frames named)\n",
+			run->profile_hz, 100 * run->symbolized_share);
+}
+
 static void print_drops(FILE *out, const struct run *run)
 {
 	bool any = false;
@@ -85,6 +125,14 @@ static void print_drops(FILE *out, const struct run *run)
 			continue;
 		fprintf(out, "%s %s=%llu", any ? "," : "drops:", drop_name(r),
 			(unsigned long long)run->drops[r]);
+		any = true;
+	}
+	for (int d = 0; d < PROFILE_DROP_MAX; d++) {
+		if (!run->profile_drops[d])
+			continue;
+		fprintf(out, "%s profile_%s=%llu", any ? "," : "drops:",
+			d ? "counts_map_full" : "stacks_map_full",
+			(unsigned long long)run->profile_drops[d]);
 		any = true;
 	}
 	if (any)
@@ -103,6 +151,7 @@ void table_print(FILE *out, const struct run *run)
 		"VCSW", "IVCSW", "RUNQ_MS", "SENT", "RECV", "SENDS", "RECVS");
 	for (size_t i = 0; i < run->ncomps; i++)
 		print_row(out, run, &run->comps[i]);
+	print_categories(out, run);
 	print_latency(out, run);
 	print_drops(out, run);
 	if (run->unavailable[0])
