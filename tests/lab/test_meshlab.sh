@@ -152,7 +152,7 @@ check_load() {
 		grew "$l: client sidecar carried the requests" client-sidecar outbound 4 $((RATE * DURATION * 9 / 10))
 		grew "$l: server sidecar carried the requests" server-sidecar inbound 4 $((RATE * DURATION * 9 / 10))
 		;;
-	sidecar-tcp)
+	sidecar-tcp | sidecar-tcp-plain)
 		grew "$l: client sidecar took the connections" client-sidecar outbound 3 $CONNS
 		grew "$l: server sidecar took connections" server-sidecar inbound 3 1
 		;;
@@ -209,7 +209,7 @@ if ! command -v envoy >/dev/null; then
 fi
 check "status while down is non-zero" bash -c "! '$ML' status >/dev/null"
 
-for s in baseline baseline-mtls sidecar sidecar-mtls sidecar-tcp node-proxy; do
+for s in baseline baseline-mtls sidecar sidecar-mtls sidecar-tcp sidecar-tcp-plain node-proxy; do
 	scenario "$s"
 done
 scenario sidecar-mtls --proxy nginx
