@@ -11,7 +11,6 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -19,6 +18,7 @@
 #include <string.h>
 
 #include "classify.h"
+#include "textfile.h"
 
 /* The shipped rules, built in so that meshprof is one file. The path is
  * relative to the top of the tree, where make runs the compiler. */
@@ -153,36 +153,6 @@ void classifier_free(struct classifier *c)
 
 /* ---- rules files ---- */
 
-struct parse_ctx {
-	const char *fname;
-	int line;
-	char *err;
-	size_t err_len;
-};
-
-__attribute__((format(printf, 2, 3)))
-static int parse_err(struct parse_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!ctx->err || !ctx->err_len)
-		return -1;
-	n = snprintf(ctx->err, ctx->err_len, "%s:%d: ", ctx->fname, ctx->line);
-	if (n < 0 || (size_t)n >= ctx->err_len)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(ctx->err + n, ctx->err_len - n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static bool is_space(char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\v' ||
-	       ch == '\f';
-}
-
 /* The next token of [*pp, end) into @tok; false at the end of the line
  * or at a comment. */
 static bool next_token(const char **pp, const char *end, char *tok,
@@ -190,12 +160,12 @@ static bool next_token(const char **pp, const char *end, char *tok,
 {
 	const char *p = *pp, *start;
 
-	while (p < end && is_space(*p))
+	while (p < end && text_blank(*p))
 		p++;
 	if (p == end || *p == '#')
 		return false;
 	start = p;
-	while (p < end && !is_space(*p))
+	while (p < end && !text_blank(*p))
 		p++;
 	*too_long = (size_t)(p - start) >= len;
 	snprintf(tok, len, "%.*s", (int)(p - start), start);
@@ -228,7 +198,7 @@ static int add_rule(struct classifier *c, const char *pattern,
 
 #define TOKEN_MAX 256
 
-static int parse_line(struct classifier *c, struct parse_ctx *ctx,
+static int parse_line(struct classifier *c, struct text_pos *ctx,
 		      const char *p, const char *end)
 {
 	char tok[TOKEN_MAX];
@@ -239,24 +209,24 @@ static int parse_line(struct classifier *c, struct parse_ctx *ctx,
 		return 0;
 	cat = category_parse(tok);
 	if (cat < 0 || cat == CAT_UNKNOWN)
-		return parse_err(ctx, "unknown category '%.64s'", tok);
+		return text_error(ctx, "unknown category '%.64s'", tok);
 	if (!next_token(&p, end, tok, sizeof(tok), &too_long))
-		return parse_err(ctx, "missing match (kernel, user, dso or fallback) after '%s'",
+		return text_error(ctx, "missing match (kernel, user, dso or fallback) after '%s'",
 				 category_name(cat));
 	kind = match_parse(tok);
 	if (kind < 0)
-		return parse_err(ctx, "unknown match '%.64s' (expected kernel, user, dso or fallback)",
+		return text_error(ctx, "unknown match '%.64s' (expected kernel, user, dso or fallback)",
 				 tok);
 	while (next_token(&p, end, tok, sizeof(tok), &too_long)) {
 		if (too_long)
-			return parse_err(ctx, "pattern longer than %d characters",
+			return text_error(ctx, "pattern longer than %d characters",
 					 TOKEN_MAX - 1);
 		if (add_rule(c, tok, kind, cat))
-			return parse_err(ctx, "out of memory");
+			return text_error(ctx, "out of memory");
 		n++;
 	}
 	if (!n)
-		return parse_err(ctx, "no patterns after '%s %s'",
+		return text_error(ctx, "no patterns after '%s %s'",
 				 category_name(cat), match_names[kind]);
 	return 0;
 }
@@ -264,7 +234,7 @@ static int parse_line(struct classifier *c, struct parse_ctx *ctx,
 int classifier_parse(struct classifier *c, const char *text,
 		     const char *fname, char *err, size_t err_len)
 {
-	struct parse_ctx ctx = { fname ? fname : "<categories>", 0, err,
+	struct text_pos ctx = { fname ? fname : "<categories>", 0, err,
 				 err_len };
 	size_t old_len = c->len;
 	const char *end;
@@ -288,31 +258,11 @@ int classifier_parse(struct classifier *c, const char *text,
 int classifier_load(struct classifier *c, const char *path, char *err,
 		    size_t err_len)
 {
-	char *text = NULL;
-	size_t len = 0;
-	FILE *f, *mem;
-	char buf[8192];
-	size_t n;
+	char *text;
 	int ret;
 
-	f = fopen(path, "re");
-	if (!f) {
-		snprintf(err, err_len, "cannot read categories file %s: %s",
-			 path, strerror(errno));
+	if (text_read(path, &text, err, err_len))
 		return -1;
-	}
-	mem = open_memstream(&text, &len);
-	while (mem && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, mem);
-	ret = ferror(f) || !mem;
-	if (mem)
-		fclose(mem);
-	fclose(f);
-	if (ret) {
-		snprintf(err, err_len, "cannot read categories file %s", path);
-		free(text);
-		return -1;
-	}
 	ret = classifier_parse(c, text, path, err, err_len);
 	free(text);
 	return ret;

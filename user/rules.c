@@ -8,13 +8,13 @@
  */
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "rules.h"
+#include "textfile.h"
 
 static const char *const rules_role_names[ROLE_MAX] = {
 	[ROLE_APP] = "app",
@@ -138,37 +138,6 @@ const struct rule *rules_match(const struct ruleset *rs,
 	return NULL;
 }
 
-/* State of one rules_parse call, for messages. */
-struct rules_ctx {
-	const char *fname;
-	int line;
-	char *err;
-	size_t err_len;
-};
-
-__attribute__((format(printf, 2, 3)))
-static int rules_err(struct rules_ctx *ctx, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (!ctx->err || !ctx->err_len)
-		return -1;
-	n = snprintf(ctx->err, ctx->err_len, "%s:%d: ", ctx->fname,
-		     ctx->line);
-	if (n < 0 || (size_t)n >= ctx->err_len)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(ctx->err + n, ctx->err_len - n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-static bool rules_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
-}
-
 /* Longest key or value quoted back in a message. */
 #define RULES_QUOTE_MAX 64
 
@@ -176,7 +145,7 @@ static bool rules_space(char c)
  * Read the value that starts at *@pp (just after "key=") into a new
  * string in *@out, leaving *@pp after it. @end is the end of the line.
  */
-static int rules_value(struct rules_ctx *ctx, const char **pp,
+static int rules_value(struct text_pos *ctx, const char **pp,
 		       const char *end, const char *key, char **out)
 {
 	const char *p = *pp, *start, *stop;
@@ -185,27 +154,27 @@ static int rules_value(struct rules_ctx *ctx, const char **pp,
 		start = ++p;
 		stop = memchr(p, '"', end - p);
 		if (!stop)
-			return rules_err(ctx, "unterminated quote in %s=", key);
+			return text_error(ctx, "unterminated quote in %s=", key);
 		p = stop + 1;
-		if (p < end && !rules_space(*p))
-			return rules_err(ctx,
+		if (p < end && !text_blank(*p))
+			return text_error(ctx,
 				"unexpected '%c' after closing quote of %s=",
 				*p, key);
 	} else {
 		start = p;
-		while (p < end && !rules_space(*p) && *p != '"')
+		while (p < end && !text_blank(*p) && *p != '"')
 			p++;
 		stop = p;
 		if (p < end && *p == '"')
-			return rules_err(ctx,
+			return text_error(ctx,
 				"unexpected '\"' inside %s= (quote the whole value)",
 				key);
 	}
 	if (stop == start)
-		return rules_err(ctx, "empty value for %s=", key);
+		return text_error(ctx, "empty value for %s=", key);
 	*out = strndup(start, stop - start);
 	if (!*out)
-		return rules_err(ctx, "out of memory");
+		return text_error(ctx, "out of memory");
 	*pp = p;
 	return 0;
 }
@@ -248,7 +217,7 @@ static char **rules_slot(struct rules_line *l, const char *key, size_t len)
 }
 
 /* Read one key=value token at *@pp into @l. */
-static int rules_token(struct rules_ctx *ctx, const char **pp,
+static int rules_token(struct text_pos *ctx, const char **pp,
 		       const char *end, struct rules_line *l)
 {
 	const char *p = *pp, *eq, *tok_end = p;
@@ -256,50 +225,50 @@ static int rules_token(struct rules_ctx *ctx, const char **pp,
 	char **slot;
 	size_t klen;
 
-	while (tok_end < end && !rules_space(*tok_end))
+	while (tok_end < end && !text_blank(*tok_end))
 		tok_end++;
 	eq = memchr(p, '=', tok_end - p);
 	if (!eq || eq == p)
-		return rules_err(ctx, "expected key=value, got '%.*s'",
+		return text_error(ctx, "expected key=value, got '%.*s'",
 				 (int)(tok_end - p > RULES_QUOTE_MAX ?
 				       RULES_QUOTE_MAX : tok_end - p), p);
 	klen = eq - p;
 	slot = rules_slot(l, p, klen);
 	if (!slot)
-		return rules_err(ctx, "unknown key '%.*s'",
+		return text_error(ctx, "unknown key '%.*s'",
 				 (int)(klen > RULES_QUOTE_MAX ?
 				       RULES_QUOTE_MAX : klen), p);
 	snprintf(key, sizeof(key), "%.*s", (int)klen, p);
 	if (*slot)
-		return rules_err(ctx, "duplicate key '%s'", key);
+		return text_error(ctx, "duplicate key '%s'", key);
 	*pp = eq + 1;
 	return rules_value(ctx, pp, end, key, slot);
 }
 
 /* Check the values of a complete line and turn them into @r. */
-static int rules_build(struct rules_ctx *ctx, struct rules_line *l,
+static int rules_build(struct text_pos *ctx, struct rules_line *l,
 		       struct rule *r)
 {
 	int role, mesh = MESH_NONE;
 
 	if (!l->comm && !l->exe && !l->cgroup)
-		return rules_err(ctx,
+		return text_error(ctx,
 			"no match key (need comm=, exe= or cgroup=)");
 	if (!l->role)
-		return rules_err(ctx, "missing role=");
+		return text_error(ctx, "missing role=");
 	role = role_parse(l->role);
 	if (role < 0)
-		return rules_err(ctx,
+		return text_error(ctx,
 			"unknown role '%.*s' (expected app, sidecar, node-proxy, node-agent, system or other)",
 			RULES_QUOTE_MAX, l->role);
 	if (l->mesh)
 		mesh = mesh_parse(l->mesh);
 	if (mesh < 0)
-		return rules_err(ctx,
+		return text_error(ctx,
 			"unknown mesh '%.*s' (expected none, istio, istio-ambient, linkerd or cilium)",
 			RULES_QUOTE_MAX, l->mesh);
 	if (l->name && strlen(l->name) >= RULE_NAME_LEN)
-		return rules_err(ctx, "name longer than %d characters",
+		return text_error(ctx, "name longer than %d characters",
 				 RULE_NAME_LEN - 1);
 	memset(r, 0, sizeof(*r));
 	if (l->name)
@@ -316,7 +285,7 @@ static int rules_build(struct rules_ctx *ctx, struct rules_line *l,
 }
 
 /* Parse the line [p, end); blank and comment lines add nothing. */
-static int rules_parse_line(struct ruleset *rs, struct rules_ctx *ctx,
+static int rules_parse_line(struct ruleset *rs, struct text_pos *ctx,
 			    const char *p, const char *end)
 {
 	struct rules_line l = { 0 };
@@ -324,7 +293,7 @@ static int rules_parse_line(struct ruleset *rs, struct rules_ctx *ctx,
 	int ret = 0;
 
 	for (;;) {
-		while (p < end && rules_space(*p))
+		while (p < end && text_blank(*p))
 			p++;
 		/* A token that starts with '#' comments out the rest. */
 		if (p == end || *p == '#')
@@ -337,7 +306,7 @@ static int rules_parse_line(struct ruleset *rs, struct rules_ctx *ctx,
 		goto out;
 	ret = rules_build(ctx, &l, &r);
 	if (!ret && rules_append(rs, &r))
-		ret = rules_err(ctx, "out of memory");
+		ret = text_error(ctx, "out of memory");
 out:
 	rules_line_free(&l);
 	return ret;
@@ -346,7 +315,7 @@ out:
 int rules_parse(struct ruleset *rs, const char *text, const char *fname,
 		char *err, size_t err_len)
 {
-	struct rules_ctx ctx = { fname ? fname : "<rules>", 0, err, err_len };
+	struct text_pos ctx = { fname ? fname : "<rules>", 0, err, err_len };
 	size_t old_len = rs->len;
 	const char *end;
 
@@ -366,61 +335,16 @@ int rules_parse(struct ruleset *rs, const char *text, const char *fname,
 }
 
 /* Read all of @f into a NUL-terminated buffer. */
-static char *rules_slurp(FILE *f)
-{
-	size_t len = 0, cap = 4096, n;
-	char *buf = malloc(cap), *grown;
-
-	while (buf) {
-		n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (len < cap - 1)
-			break;
-		cap *= 2;
-		grown = realloc(buf, cap);
-		if (!grown) {
-			free(buf);
-			errno = ENOMEM;
-			return NULL;
-		}
-		buf = grown;
-	}
-	if (!buf) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	if (ferror(f)) {
-		free(buf);
-		/* fread keeps errno from the failing read(2). */
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
 int rules_load(struct ruleset *rs, const char *path, char *err, size_t err_len)
 {
-	FILE *f = fopen(path, "r");
 	char *text;
 	int ret;
 
-	if (!f)
-		goto fail;
-	text = rules_slurp(f);
-	if (!text) {
-		ret = errno;
-		fclose(f);
-		errno = ret;
-		goto fail;
-	}
-	fclose(f);
+	if (text_read(path, &text, err, err_len))
+		return -1;
 	ret = rules_parse(rs, text, path, err, err_len);
 	free(text);
 	return ret;
-fail:
-	if (err && err_len)
-		snprintf(err, err_len, "%s: %s", path, strerror(errno));
-	return -1;
 }
 
 /*
