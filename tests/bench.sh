@@ -68,13 +68,15 @@ for r in $(seq "$ROUNDS"); do
 	done
 done
 
-# meshprof's footprint while recording the lab under load.
+# meshprof's footprint while recording the lab under load: its maps are
+# the ones created after this point.
+last_map=$(bpftool map show -j | jq '[.[].id] | max // 0')
 ./meshprof record -q -d $((LAB_SECONDS + 2)) -o "$tmp/self.json" 2>"$tmp/mp.err" &
 mp=$!
 sleep 1
 tools/meshlab load --closed --conns 8 --duration "$LAB_SECONDS" --json "$tmp/lab.json" >/dev/null
 hwm=$(awk '/VmHWM/ { print $2 }' /proc/$mp/status)
-maps=$(bpftool map show -j | jq "[.[] | select(.pids // [] | any(.pid == $mp)) | .bytes_memlock] | add // 0")
+maps=$(bpftool map show -j | jq "[.[] | select(.id > $last_map) | .bytes_memlock] | add // 0")
 wait $mp
 tools/meshlab down >/dev/null
 
