@@ -38,6 +38,10 @@ char LICENSE[] SEC("license") = "GPL";
  * exact however long attaching and detaching take. */
 volatile bool counting;
 
+/* Off (--no-latency): no per-socket turn tracking, the costliest part of
+ * the socket handlers; bytes and calls are still counted. */
+const volatile bool track_latency = true;
+
 /* Sizes are set by user space before load (--max-procs). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -56,7 +60,7 @@ struct {
 /* tid -> the scheduler's own totals when the thread last left a CPU */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 32768);
 	__type(key, __u32);
 	__type(value, struct thread_mark);
 } thread_marks SEC(".maps");
@@ -71,7 +75,7 @@ struct {
 /* struct sock * -> owning tgid, for events that fire outside its context */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, __u32);
 } conn_owner SEC(".maps");
@@ -79,7 +83,7 @@ struct {
 /* struct sock * -> which way its data last moved */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 16384);
 	__type(key, __u64);
 	__type(value, struct sock_turn);
 } sock_turns SEC(".maps");
@@ -87,7 +91,7 @@ struct {
 /* tid -> where its last received turn started, until it forwards it */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 16384);
 	__type(key, __u32);
 	__type(value, struct pending_recv);
 } pending_recvs SEC(".maps");
@@ -95,14 +99,14 @@ struct {
 /* flow -> when its current turn was sent; 0 once the peer saw it arrive */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
+	__uint(max_entries, 16384);
 	__type(key, struct flow_key);
 	__type(value, __u64);
 } in_flight SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 2048);
 	__type(key, struct lat_key);
 	__type(value, struct lat_hist);
 } lat_hists SEC(".maps");
@@ -584,7 +588,7 @@ static __always_inline void account_io(struct sock *sk, bool send, long ret)
 		st->bytes_recv += ret;
 		st->recv_calls++;
 	}
-	if (ret > 0)
+	if (ret > 0 && track_latency)
 		track_turn(sk, send, current_tgid());
 }
 

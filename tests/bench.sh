@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: what meshprof costs the workloads it watches, measured side by
 # side in one run (configurations interleaved, medians of several rounds):
-# no profiler, meshprof record, and libbpf-tools' runqlat and cpudist.
+# no profiler, meshprof record (default, and --no-latency), and
+# libbpf-tools' runqlat and cpudist.
 #   1. pingpong: one byte bounced over loopback TCP between two processes,
 #      the worst case for the sched_switch and socket handlers;
 #   2. the mesh lab's sidecar-mtls scenario in closed loop (real proxies).
@@ -24,8 +25,9 @@ start_profiler() { # start_profiler CONFIG
 	prof_pid=""
 	case $1 in
 	none) return ;;
-	meshprof)
-		./meshprof record -q -d 600 -o "$tmp/meshprof.json" 2>"$tmp/mp.err" &
+	meshprof | meshprof-nolat)
+		./meshprof record -q -d 600 -o "$tmp/meshprof.json" \
+			$([ $1 = meshprof-nolat ] && echo --no-latency) 2>"$tmp/mp.err" &
 		prof_pid=$!
 		for _ in $(seq 100); do
 			grep -q '^meshprof: recording' "$tmp/mp.err" && return
@@ -47,7 +49,7 @@ stop_profiler() {
 
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
-CONFIGS="none meshprof runqlat cpudist"
+CONFIGS="none meshprof meshprof-nolat runqlat cpudist"
 echo "bench: $ROUNDS rounds, configurations interleaved: $CONFIGS"
 for r in $(seq "$ROUNDS"); do
 	for c in $CONFIGS; do
@@ -80,13 +82,13 @@ maps=$(bpftool map show -j | jq "[.[] | select(.id > $last_map) | .bytes_memlock
 wait $mp
 tools/meshlab down >/dev/null
 
-printf '\n%-10s %14s %8s %14s %8s\n' config pingpong_rt/s ratio lab_closed_rps ratio
+printf '\n%-15s %14s %8s %14s %8s\n' config pingpong_rt/s ratio lab_closed_rps ratio
 base_ping=$(median <"$tmp/ping.none")
 base_lab=$(median <"$tmp/lab.none")
 for c in $CONFIGS; do
 	p=$(median <"$tmp/ping.$c")
 	l=$(median <"$tmp/lab.$c")
-	printf '%-10s %14.0f %8.3f %14.0f %8.3f\n' $c "$p" \
+	printf '%-15s %14.0f %8.3f %14.0f %8.3f\n' $c "$p" \
 		"$(awk "BEGIN { print $p / $base_ping }")" "$l" \
 		"$(awk "BEGIN { print $l / $base_lab }")"
 done

@@ -449,6 +449,8 @@ static int choose_programs(struct collector *c, const struct collect_opts *o,
 
 		if (is_sock && !sock_tp)
 			continue;
+		if (o->no_latency && t->metric && !strncmp(t->metric, "latency", 7))
+			continue;
 		if (o->attach == ATTACH_AUTO && !o->btf_path &&
 		    probe_tp_btf(t->tp))
 			flavour = "btf";
@@ -568,6 +570,9 @@ int collect_start(struct collector **cp, const struct collect_opts *o,
 		snprintf(err, err_len, "opening BPF object: %s", strerror(errno));
 		return -1;
 	}
+	c->skel->rodata->track_latency = !o->no_latency;
+	if (o->no_latency)
+		unavailable(run, "latency");
 	bpf_map__set_max_entries(c->skel->maps.proc_stats, o->max_procs);
 	bpf_map__set_max_entries(c->skel->maps.runq_hists, o->max_procs);
 	if (choose_programs(c, o, sock_tracepoints_usable(o), err, err_len))

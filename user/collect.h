@@ -27,6 +27,7 @@ struct collect_opts {
 	void *on_process_arg;
 	enum attach_mode attach;
 	enum sock_source sock;
+	bool no_latency;	/* skip per-hop latency (and exchange counts) */
 };
 
 struct collector;

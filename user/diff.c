@@ -56,6 +56,7 @@ static int write_diff(const struct run *mesh, const struct meshmark *mm,
 		json_object_object_add(root, "schema", json_object_new_string(DIFF_SCHEMA));
 		json_object_object_add(root, "baseline", json_object_new_string(bname));
 		json_object_object_add(root, "mesh", json_object_new_string(mname));
+		json_object_object_add(root, "mue", mue_to_json(mm));
 		json_object_object_add(root, "meshmark", meshmark_to_json(mm));
 	}
 	rc = json_write_file(root, path, err, sizeof(err));

@@ -1168,6 +1168,23 @@ static void print_header(FILE *out, const struct meshmark *mm)
 			"per second of the window; rss as is");
 }
 
+struct json_object *mue_to_json(const struct meshmark *mm)
+{
+	struct json_object *o = json_object_new_object();
+
+	for (int c = 0; c < MM_CLASS_MAX; c++) {
+		const struct mm_class_result *cr = &mm->classes[c];
+
+		for (size_t i = 0; i < cr->nmues; i++) {
+			const struct mm_mue_result *m = &cr->mues[i];
+
+			json_object_object_add(o, mm_mue_name(m->id), m->available ?
+				json_object_new_double(m->value) : NULL);
+		}
+	}
+	return o;
+}
+
 void meshmark_print(FILE *out, const struct meshmark *mm)
 {
 	if (mm->error[0]) {

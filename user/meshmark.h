@@ -149,6 +149,9 @@ int meshmark_compare(const struct run *base, const struct run *mesh,
 
 /* The "meshmark" block of meshprof's JSON (docs/meshmark.md). */
 struct json_object *meshmark_to_json(const struct meshmark *mm);
+/* The "mue" block: every MUE of the mode by name, its value in [0, 1], or
+ * null when it could not be computed. */
+struct json_object *mue_to_json(const struct meshmark *mm);
 void meshmark_print(FILE *out, const struct meshmark *mm);
 void meshmark_free(struct meshmark *mm);
 

@@ -45,6 +45,8 @@ static const char usage[] =
 "      --categories FILE    extra CPU category rules (docs/attribution.md)\n"
 "      --folded FILE        folded stacks for flame graphs, rooted at\n"
 "                           component and category\n"
+"      --no-latency         no per-hop latency or exchange counts: the\n"
+"                           cheapest socket accounting (docs/latency.md)\n"
 "      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
 "                           (each -0.5..0.5; docs/meshmark.md)\n"
 "      --format FMT         of the -o file: meshprof (default) or smp\n"
@@ -80,7 +82,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 {
 	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK,
 	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY, OPT_ONLY, OPT_CATEGORIES,
-	       OPT_FOLDED };
+	       OPT_FOLDED, OPT_NO_LATENCY };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
@@ -97,6 +99,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "only", required_argument, NULL, OPT_ONLY },
 		{ "categories", required_argument, NULL, OPT_CATEGORIES },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
+		{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -190,6 +193,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		case OPT_FOLDED:
 			a->folded = optarg;
 			break;
+		case OPT_NO_LATENCY:
+			a->collect.no_latency = true;
+			break;
 		case 'q':
 			a->quiet = true;
 			break;
@@ -280,6 +286,8 @@ static int write_run(const struct run *run, const struct meshmark *mm,
 		root = smp_json(run, isnan(mm->score) ? NULL : mm);
 	} else {
 		root = run_to_json(run);
+		json_object_object_add(root, "mue", isnan(mm->score) ?
+				       NULL : mue_to_json(mm));
 		json_object_object_add(root, "meshmark", isnan(mm->score) ?
 				       NULL : meshmark_to_json(mm));
 	}
