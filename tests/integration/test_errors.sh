@@ -71,6 +71,9 @@ fails "report: two files" 2 "expected one FILE.json" -- "$MESHPROF" report a b
 fails "record: unwritable output" 1 "cannot write" -- \
 	"$MESHPROF" record -d 0.5 -q -o /nonexistent/dir/run.json
 
+"$MESHPROF" record -d 0.5 -q --no-latency -o "$dir/nolat.json" 2>/dev/null
+check "--no-latency says latency is unavailable" jqe '.probes.unavailable == ["latency"]' "$dir/nolat.json"
+
 # diff and weights.
 fails "diff: one file" 2 "expected BASELINE.json and MESH.json" -- "$MESHPROF" diff "$dir/good.json"
 fails "diff: truncated baseline" 1 "truncated.json: not valid JSON" -- \
