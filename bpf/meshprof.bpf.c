@@ -185,73 +185,81 @@ static __always_inline void record_wait(__u32 tgid, struct proc_stats *st,
  * /proc/PID/schedstat) give both exactly; a thread not seen since attach
  * falls back to the time since this CPU's last switch.
  */
-static __always_inline void charge_prev(struct task_struct *prev, long state,
+/* What the switch handler needs of the two tasks. Each entry point reads
+ * it the cheapest way its program type allows: tp_btf loads fields
+ * directly, raw_tp goes through bpf_probe_read_kernel. */
+struct switch_info {
+	__u32 prev_tid;
+	__u32 prev_tgid;
+	__u32 next_tid;
+	__u32 next_tgid;
+	long prev_state;		/* TASK_RUNNING when preempted */
+	struct thread_mark prev_mark;
+};
+
+/*
+ * Charges the slice that the previous task is leaving and the run-queue
+ * wait that came before it. The scheduler's own per-thread totals (the
+ * numbers behind /proc/PID/schedstat) give both exactly; a thread not seen
+ * since attach falls back to the time since this CPU's last switch.
+ */
+static __always_inline void charge_prev(const struct switch_info *si,
 					struct cpu_slice *slice, __u64 now)
 {
-	__u32 tid = BPF_CORE_READ(prev, pid);
-	__u32 tgid = BPF_CORE_READ(prev, tgid);
-	struct thread_mark cur = {
-		.oncpu_ns = BPF_CORE_READ(prev, se.sum_exec_runtime),
-		.run_delay_ns = task_run_delay(prev),
-	};
+	const struct thread_mark *cur = &si->prev_mark;
+	__u32 tid = si->prev_tid, tgid = si->prev_tgid;
 	struct thread_mark *last;
 	struct proc_stats *st;
 
 	st = stats_of(tgid);
 	last = bpf_map_lookup_elem(&thread_marks, &tid);
 	if (st && last) {
-		st->cpu_ns += cur.oncpu_ns - last->oncpu_ns;
-		if (cur.run_delay_ns > last->run_delay_ns)
-			record_wait(tgid, st, cur.run_delay_ns - last->run_delay_ns);
+		st->cpu_ns += cur->oncpu_ns - last->oncpu_ns;
+		if (cur->run_delay_ns > last->run_delay_ns)
+			record_wait(tgid, st, cur->run_delay_ns - last->run_delay_ns);
 	} else if (st && slice->since_ns && now > slice->since_ns) {
 		st->cpu_ns += now - slice->since_ns;
 	}
 	if (st) {
 		/* getrusage() counts a switch as voluntary only when the
 		 * task blocked on its own; a preempted one is runnable. */
-		if (state == TASK_RUNNING)
+		if (si->prev_state == TASK_RUNNING)
 			st->invol_switches++;
 		else
 			st->vol_switches++;
 	}
-	if (state & TASK_DEAD) {
+	if (si->prev_state & TASK_DEAD) {
 		bpf_map_delete_elem(&thread_marks, &tid);
 		bpf_map_delete_elem(&pending_recvs, &tid);
 		return;
 	}
 	if (last)
-		*last = cur;
-	else if (bpf_map_update_elem(&thread_marks, &tid, &cur, BPF_ANY))
+		*last = *cur;
+	else if (bpf_map_update_elem(&thread_marks, &tid, cur, BPF_ANY))
 		count_drop(DROP_THREAD_MAP);
 }
 
-static __always_inline int on_switch(bool preempt, struct task_struct *prev,
-				     struct task_struct *next)
+static __always_inline int on_switch(const struct switch_info *si)
 {
 	__u64 now = bpf_ktime_get_ns();
 	struct cpu_slice *slice;
 	__u32 zero = 0;
 
-	if (!counting)
-		return 0;
 	slice = bpf_map_lookup_elem(&cpu_slice, &zero);
 	if (!slice)
 		return 0;
-	if (BPF_CORE_READ(prev, pid))
-		charge_prev(prev, preempt ? TASK_RUNNING : task_state(prev),
-			    slice, now);
+	if (si->prev_tid)
+		charge_prev(si, slice, now);
 	slice->since_ns = now;
-	slice->tgid = BPF_CORE_READ(next, pid) ? BPF_CORE_READ(next, tgid) : 0;
+	slice->tgid = si->next_tid ? si->next_tgid : 0;
 	return 0;
 }
 
-static __always_inline int on_wakeup(struct task_struct *p)
+static __always_inline int on_wakeup(__u32 tgid)
 {
 	struct proc_stats *st;
 
-	if (!counting)
-		return 0;
-	st = stats_of(BPF_CORE_READ(p, tgid));
+	st = stats_of(tgid);
 	if (st)
 		st->wakeups++;
 	return 0;
@@ -261,38 +269,62 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return on_switch(preempt, prev, next);
+	struct switch_info si = {
+		.prev_tid = prev->pid,
+		.prev_tgid = prev->tgid,
+		.next_tid = next->pid,
+		.next_tgid = next->tgid,
+		.prev_mark.oncpu_ns = prev->se.sum_exec_runtime,
+		.prev_mark.run_delay_ns = task_run_delay_btf(prev),
+	};
+
+	if (!counting)
+		return 0;
+	si.prev_state = preempt ? TASK_RUNNING : task_state_btf(prev);
+	return on_switch(&si);
 }
 
 SEC("raw_tp/sched_switch")
 int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	return on_switch(preempt, prev, next);
+	struct switch_info si = {
+		.prev_tid = BPF_CORE_READ(prev, pid),
+		.prev_tgid = BPF_CORE_READ(prev, tgid),
+		.next_tid = BPF_CORE_READ(next, pid),
+		.next_tgid = BPF_CORE_READ(next, tgid),
+		.prev_mark.oncpu_ns = BPF_CORE_READ(prev, se.sum_exec_runtime),
+		.prev_mark.run_delay_ns = task_run_delay(prev),
+	};
+
+	if (!counting)
+		return 0;
+	si.prev_state = preempt ? TASK_RUNNING : task_state(prev);
+	return on_switch(&si);
 }
 
 SEC("tp_btf/sched_wakeup")
 int BPF_PROG(wakeup_btf, struct task_struct *p)
 {
-	return on_wakeup(p);
+	return counting ? on_wakeup(p->tgid) : 0;
 }
 
 SEC("raw_tp/sched_wakeup")
 int BPF_PROG(wakeup_raw, struct task_struct *p)
 {
-	return on_wakeup(p);
+	return counting ? on_wakeup(BPF_CORE_READ(p, tgid)) : 0;
 }
 
 SEC("tp_btf/sched_wakeup_new")
 int BPF_PROG(wakeup_new_btf, struct task_struct *p)
 {
-	return on_wakeup(p);
+	return counting ? on_wakeup(p->tgid) : 0;
 }
 
 SEC("raw_tp/sched_wakeup_new")
 int BPF_PROG(wakeup_new_raw, struct task_struct *p)
 {
-	return on_wakeup(p);
+	return counting ? on_wakeup(BPF_CORE_READ(p, tgid)) : 0;
 }
 
 /* ---- process lifecycle: one ring buffer record per fork/exec/exit ---- */
@@ -592,15 +624,16 @@ static __always_inline void account_io(struct sock *sk, bool send, long ret)
 		track_turn(sk, send, current_tgid());
 }
 
-static __always_inline int on_sock_io(bool send, struct sock *sk, int ret,
-				      int flags)
+/* @family is read by the entry point, directly where tp_btf allows. */
+static __always_inline int on_sock_io(bool send, struct sock *sk, __u16 family,
+				      int ret, int flags)
 {
 	if (!counting)
 		return 0;
 	/* A peek copies nothing out of the queue: the real read follows. */
 	if (!send && (flags & MSG_PEEK))
 		return 0;
-	if (!is_inet(sk))
+	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	account_io(sk, send, ret);
 	return 0;
@@ -609,25 +642,27 @@ static __always_inline int on_sock_io(bool send, struct sock *sk, int ret,
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(send_btf, struct sock *sk, int ret, int flags)
 {
-	return on_sock_io(true, sk, ret, flags);
+	return on_sock_io(true, sk, sk->__sk_common.skc_family, ret, flags);
 }
 
 SEC("raw_tp/sock_send_length")
 int BPF_PROG(send_raw, struct sock *sk, int ret, int flags)
 {
-	return on_sock_io(true, sk, ret, flags);
+	return on_sock_io(true, sk, BPF_CORE_READ(sk, __sk_common.skc_family),
+			  ret, flags);
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(recv_btf, struct sock *sk, int ret, int flags)
 {
-	return on_sock_io(false, sk, ret, flags);
+	return on_sock_io(false, sk, sk->__sk_common.skc_family, ret, flags);
 }
 
 SEC("raw_tp/sock_recv_length")
 int BPF_PROG(recv_raw, struct sock *sk, int ret, int flags)
 {
-	return on_sock_io(false, sk, ret, flags);
+	return on_sock_io(false, sk, BPF_CORE_READ(sk, __sk_common.skc_family),
+			  ret, flags);
 }
 
 /*

@@ -19,6 +19,23 @@ static __always_inline long task_state(struct task_struct *t)
 	return BPF_CORE_READ(old, state);
 }
 
+/* The same, for tp_btf programs: direct loads from trusted pointers. */
+static __always_inline long task_state_btf(struct task_struct *t)
+{
+	struct task_struct___pre514 *old = (void *)t;
+
+	if (bpf_core_field_exists(t->__state))
+		return t->__state;
+	return old->state;
+}
+
+static __always_inline __u64 task_run_delay_btf(struct task_struct *t)
+{
+	if (!bpf_core_field_exists(t->sched_info))
+		return 0;
+	return t->sched_info.run_delay;
+}
+
 /* Cumulative run-queue wait; 0 on kernels built without CONFIG_SCHED_INFO. */
 static __always_inline __u64 task_run_delay(struct task_struct *t)
 {
