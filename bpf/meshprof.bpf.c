@@ -34,6 +34,22 @@
 
 char LICENSE[] SEC("license") = "GPL";
 
+/*
+ * The tp_btf and raw_tp entry points of a tracepoint whose handler reads
+ * everything through CO-RE: NAME_btf and NAME_raw (user space picks one).
+ */
+#define TP_BTF_AND_RAW(name, tp, call, args...)				\
+SEC("tp_btf/" #tp)							\
+int BPF_PROG(name##_btf, args)						\
+{									\
+	return call;							\
+}									\
+SEC("raw_tp/" #tp)							\
+int BPF_PROG(name##_raw, args)						\
+{									\
+	return call;							\
+}
+
 /* User space opens and closes the window with this, so that the window is
  * exact however long attaching and detaching take. */
 volatile bool counting;
@@ -375,41 +391,14 @@ static __always_inline int on_exit(struct task_struct *p)
 	return 0;
 }
 
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(fork_btf, struct task_struct *parent, struct task_struct *child)
-{
-	return on_fork(child);
-}
+TP_BTF_AND_RAW(fork, sched_process_fork, on_fork(child),
+	       struct task_struct *parent, struct task_struct *child)
 
-SEC("raw_tp/sched_process_fork")
-int BPF_PROG(fork_raw, struct task_struct *parent, struct task_struct *child)
-{
-	return on_fork(child);
-}
+TP_BTF_AND_RAW(exec, sched_process_exec, on_exec(p),
+	       struct task_struct *p)
 
-SEC("tp_btf/sched_process_exec")
-int BPF_PROG(exec_btf, struct task_struct *p)
-{
-	return on_exec(p);
-}
-
-SEC("raw_tp/sched_process_exec")
-int BPF_PROG(exec_raw, struct task_struct *p)
-{
-	return on_exec(p);
-}
-
-SEC("tp_btf/sched_process_exit")
-int BPF_PROG(exit_btf, struct task_struct *p)
-{
-	return on_exit(p);
-}
-
-SEC("raw_tp/sched_process_exit")
-int BPF_PROG(exit_raw, struct task_struct *p)
-{
-	return on_exit(p);
-}
+TP_BTF_AND_RAW(exit, sched_process_exit, on_exit(p),
+	       struct task_struct *p)
 
 /* ---- socket I/O ---- */
 
@@ -607,10 +596,12 @@ static __always_inline void track_turn(struct sock *sk, bool send, __u32 tgid)
 static __always_inline void account_io(struct sock *sk, bool send, long ret)
 {
 	struct proc_stats *st;
+	__u32 tgid;
 
 	if (ret < 0)
 		return;
-	st = stats_of(current_tgid());
+	tgid = current_tgid();
+	st = stats_of(tgid);
 	if (!st)
 		return;
 	if (send) {
@@ -621,7 +612,7 @@ static __always_inline void account_io(struct sock *sk, bool send, long ret)
 		st->recv_calls++;
 	}
 	if (ret > 0 && track_latency)
-		track_turn(sk, send, current_tgid());
+		track_turn(sk, send, tgid);
 }
 
 /* @family is read by the entry point, directly where tp_btf allows. */
@@ -684,17 +675,8 @@ static __always_inline int on_tcp_send(struct sock *sk)
 	return 0;
 }
 
-SEC("tp_btf/tcp_sendmsg_locked")
-int BPF_PROG(tcp_send_btf, struct sock *sk)
-{
-	return on_tcp_send(sk);
-}
-
-SEC("raw_tp/tcp_sendmsg_locked")
-int BPF_PROG(tcp_send_raw, struct sock *sk)
-{
-	return on_tcp_send(sk);
-}
+TP_BTF_AND_RAW(tcp_send, tcp_sendmsg_locked, on_tcp_send(sk),
+	       struct sock *sk)
 
 /* Data arrived in the socket's receive queue; the reader is told to wake. */
 static __always_inline int on_data_ready(struct sock *sk)
@@ -718,17 +700,8 @@ static __always_inline int on_data_ready(struct sock *sk)
 	return 0;
 }
 
-SEC("tp_btf/sk_data_ready")
-int BPF_PROG(data_ready_btf, struct sock *sk)
-{
-	return on_data_ready(sk);
-}
-
-SEC("raw_tp/sk_data_ready")
-int BPF_PROG(data_ready_raw, struct sock *sk)
-{
-	return on_data_ready(sk);
-}
+TP_BTF_AND_RAW(data_ready, sk_data_ready, on_data_ready(sk),
+	       struct sock *sk)
 
 /* The inet socket behind descriptor @fd of the current task, or NULL. */
 static __always_inline struct sock *fd_inet_sock(long fd)
@@ -872,29 +845,11 @@ static __always_inline int on_retransmit(struct sock *sk)
 	return 0;
 }
 
-SEC("tp_btf/inet_sock_set_state")
-int BPF_PROG(state_btf, struct sock *sk, int oldstate, int newstate)
-{
-	return on_state(sk, oldstate, newstate);
-}
+TP_BTF_AND_RAW(state, inet_sock_set_state, on_state(sk, oldstate, newstate),
+	       struct sock *sk, int oldstate, int newstate)
 
-SEC("raw_tp/inet_sock_set_state")
-int BPF_PROG(state_raw, struct sock *sk, int oldstate, int newstate)
-{
-	return on_state(sk, oldstate, newstate);
-}
-
-SEC("tp_btf/tcp_retransmit_skb")
-int BPF_PROG(retransmit_btf, struct sock *sk)
-{
-	return on_retransmit(sk);
-}
-
-SEC("raw_tp/tcp_retransmit_skb")
-int BPF_PROG(retransmit_raw, struct sock *sk)
-{
-	return on_retransmit(sk);
-}
+TP_BTF_AND_RAW(retransmit, tcp_retransmit_skb, on_retransmit(sk),
+	       struct sock *sk)
 
 /* Passive opens complete in softirq; the owner is whoever accepts. */
 static __always_inline int on_accept(long fd)
