@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "array.h"
 #include "collect.h"
 #include "meshprof.skel.h"
 #include "probe.h"
@@ -338,16 +339,12 @@ static void settle_previous(struct collector *c, uint32_t pid)
 
 static int add_pending(struct collector *c, int idx)
 {
-	if (c->npending == c->pending_cap) {
-		size_t ncap = c->pending_cap ? c->pending_cap * 2 : 64;
-		int *p = realloc(c->pending, ncap * sizeof(*p));
+	int *slot = array_push((void **)&c->pending, &c->npending,
+			       &c->pending_cap, sizeof(*slot));
 
-		if (!p)
-			return -ENOMEM;
-		c->pending = p;
-		c->pending_cap = ncap;
-	}
-	c->pending[c->npending++] = idx;
+	if (!slot)
+		return -ENOMEM;
+	*slot = idx;
 	return 0;
 }
 

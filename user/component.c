@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "component.h"
 
 struct verdict {
@@ -64,12 +65,12 @@ static int find_component(const struct run *run, const char *id)
 
 static int add_pid(struct component *c, uint32_t pid)
 {
-	uint32_t *p = realloc(c->pids, (c->npids + 1) * sizeof(*p));
+	uint32_t *slot = array_push((void **)&c->pids, &c->npids,
+				    &c->pids_cap, sizeof(*slot));
 
-	if (!p)
+	if (!slot)
 		return -ENOMEM;
-	c->pids = p;
-	c->pids[c->npids++] = pid;
+	*slot = pid;
 	return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <math.h>
 #include <json-c/json.h>
 #include "workload.h"
+#include "array.h"
 #include "cpucat.h"
 #include "profile.h"
 #include <stdlib.h>
@@ -341,14 +342,10 @@ static void on_process(void *arg, uint32_t pid, bool of_interest)
 	}
 	if (!of_interest)
 		return;
-	if (pf->npids == pf->cap) {
-		p = realloc(pf->pids, (pf->cap ? pf->cap * 2 : 256) * sizeof(*p));
-		if (!p)
-			return;
-		pf->pids = p;
-		pf->cap = pf->cap ? pf->cap * 2 : 256;
-	}
-	pf->pids[pf->npids++] = pid;
+	/* Out of memory: the process is simply not profiled. */
+	p = array_push((void **)&pf->pids, &pf->npids, &pf->cap, sizeof(*p));
+	if (p)
+		*p = pid;
 }
 
 static int start_profile(struct profiling *pf, const struct record_args *a)

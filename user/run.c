@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "array.h"
 #include "run.h"
 
 int metrics_add(struct metrics *dst, const struct metrics *src)
@@ -40,30 +41,11 @@ void metrics_free(struct metrics *m)
 		lat_free(&m->lat[k]);
 }
 
-/* Grows @arr to hold one more element of @size; NULL on exhaustion. */
-static void *grow(void **arr, size_t *len, size_t *cap, size_t size)
-{
-	char *p;
-
-	if (*len == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
-
-		p = realloc(*arr, ncap * size);
-		if (!p)
-			return NULL;
-		*arr = p;
-		*cap = ncap;
-	}
-	p = (char *)*arr + (*len)++ * size;
-	memset(p, 0, size);
-	return p;
-}
-
 struct process *run_add_process(struct run *run)
 {
 	struct process *p;
 
-	p = grow((void **)&run->procs, &run->nprocs, &run->procs_cap,
+	p = array_push((void **)&run->procs, &run->nprocs, &run->procs_cap,
 		 sizeof(*p));
 	if (p)
 		p->component = -1;
@@ -72,7 +54,7 @@ struct process *run_add_process(struct run *run)
 
 struct component *run_add_component(struct run *run)
 {
-	return grow((void **)&run->comps, &run->ncomps, &run->comps_cap,
+	return array_push((void **)&run->comps, &run->ncomps, &run->comps_cap,
 		    sizeof(struct component));
 }
 

@@ -65,7 +65,7 @@ struct component {
 	bool in_pod;
 	struct pod_ident pod;
 	uint32_t *pids;
-	size_t npids;
+	size_t npids, pids_cap;
 	struct metrics m;
 };
 

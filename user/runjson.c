@@ -540,9 +540,13 @@ static void read_component(struct reader *rd, struct run *run,
 	read_pod(rd, o, where, c);
 	pids = field(rd, o, where, "pids", json_type_array);
 	if (pids && json_object_array_length(pids)) {
-		c->npids = json_object_array_length(pids);
+		c->npids = c->pids_cap = json_object_array_length(pids);
 		c->pids = calloc(c->npids, sizeof(*c->pids));
-		for (size_t k = 0; c->pids && k < c->npids; k++)
+		if (!c->pids) {
+			fail(rd, "out of memory");
+			return;
+		}
+		for (size_t k = 0; k < c->npids; k++)
 			c->pids[k] = json_object_get_int64(
 				json_object_array_get_idx(pids, k));
 	}
