@@ -42,4 +42,26 @@ enum profile_drop {
 	PROFILE_DROP_MAX,
 };
 
+/* DWARF call frame information (.eh_frame), compacted into rows that the
+ * sampler evaluates in the kernel to walk user stacks built without frame
+ * pointers (x86-64). A row holds from its pc up to the next row's pc. */
+enum unwind_kind {
+	UNWIND_NONE,		/* no CFI here, or a rule the sampler does not
+				 * evaluate: the walk stops */
+	UNWIND_RSP,		/* CFA = rsp + cfa_off */
+	UNWIND_RBP,		/* CFA = rbp + cfa_off */
+	UNWIND_RBP_DEREF,	/* CFA = *(rbp + cfa_off): stack realignment */
+	UNWIND_PLT,		/* .plt entry: CFA = rsp + 8, plus 8 when
+				 * (rip & 15) >= cfa_off */
+	UNWIND_END,		/* return address undefined: outermost frame */
+};
+
+struct unwind_row {
+	__u32 pc;	/* ELF virtual address where the row starts */
+	__s32 cfa_off;
+	__s16 rbp_off;	/* caller's rbp saved at CFA + rbp_off; 0: rbp unchanged */
+	__u8 kind;	/* enum unwind_kind */
+	__u8 pad;
+};
+
 #endif
