@@ -14,7 +14,7 @@ CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf -Iuser
 	-DMESHPROF_VERSION='"$(VERSION)"'
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
-LDLIBS := -lbpf -lelf -lz -ljson-c -llzma -liberty -lm
+LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -27,7 +27,7 @@ WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
 WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS))
 
 # Debian packages: build, test and mesh-lab dependencies.
-DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev \
+DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
