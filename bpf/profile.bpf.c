@@ -21,12 +21,18 @@
 #include "maps.bpf.h"
 
 #define EEXIST 17
+#define PF_KTHREAD 0x00200000
+
+#include "unwind.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Set by user space before load: sample only the tgids in allowed_tgids
  * (`--only mesh`), so the maps hold the processes that matter. */
 const volatile bool filter_tgids = false;
+/* Walk user stacks with the CFI tables user space loaded, where it loaded
+ * them; frame pointers elsewhere. Off where bpf_loop is missing (< 5.17). */
+const volatile bool cfi_unwind = false;
 
 /* Sizes are set by user space before load. */
 struct {
@@ -98,27 +104,55 @@ static __always_inline __u64 hash_frames(const struct profile_stack_buf *b,
 	return h | PROFILE_STACK_ID_BIT;
 }
 
-/* Takes one stack into @buf and stores it once; returns its id. */
-static __always_inline __u64 stack_of(struct bpf_perf_event_data *ctx,
-				      struct profile_stack_buf *buf,
-				      __u64 flags)
+/* Stores the @len frames in @buf once; returns the stack's id. The rest of
+ * @buf is zero, so it is stored whole. */
+static __always_inline __u64 store_stack(struct profile_stack_buf *buf,
+					 long len)
 {
-	long len = bpf_get_stack(ctx, buf->ips, sizeof(buf->ips), flags);
 	__u64 id;
 	long err;
 
 	if (len <= 0)
 		return PROFILE_STACK_NONE;
-	id = hash_frames(buf, len / sizeof(__u64));
+	id = hash_frames(buf, len);
 	if (bpf_map_lookup_elem(&stacks, &id))
 		return id;
-	/* bpf_get_stack() zero-fills the rest of @buf: stored whole. */
 	err = bpf_map_update_elem(&stacks, &id, buf, BPF_NOEXIST);
 	if (err && err != -EEXIST) {
 		bump(&drops, PROFILE_DROP_STACKS_FULL);
 		return PROFILE_STACK_LOST;
 	}
 	return id;
+}
+
+/* bpf_get_stack() zero-fills the rest of @buf. */
+static __always_inline __u64 kernel_stack(struct bpf_perf_event_data *ctx,
+					  struct profile_stack_buf *buf)
+{
+	long len = bpf_get_stack(ctx, buf->ips, sizeof(buf->ips), 0);
+
+	return store_stack(buf, len > 0 ? (__u64)len / sizeof(__u64) : 0);
+}
+
+static __always_inline __u64 user_stack(struct bpf_perf_event_data *ctx,
+					struct profile_stack_buf *buf,
+					__u32 tgid)
+{
+	bool complete = false;
+	long len = -1;
+
+	if (cfi_unwind)
+		len = unwind_user(bpf_get_current_task_btf(), tgid, buf,
+				  &complete);
+	if (len >= 0) {
+		bump(&totals, PROFILE_CFI);
+		if (complete)
+			bump(&totals, PROFILE_CFI_COMPLETE);
+		return store_stack(buf, len);
+	}
+	len = bpf_get_stack(ctx, buf->ips, sizeof(buf->ips),
+			    BPF_F_USER_STACK);
+	return store_stack(buf, len > 0 ? (__u64)len / sizeof(__u64) : 0);
 }
 
 SEC("perf_event")
@@ -143,8 +177,8 @@ int sample(struct bpf_perf_event_data *ctx)
 	buf = bpf_map_lookup_elem(&scratch, &zero_idx);
 	if (!buf)
 		return 0;
-	key.kern_stack = stack_of(ctx, buf, 0);
-	key.user_stack = stack_of(ctx, buf, BPF_F_USER_STACK);
+	key.kern_stack = kernel_stack(ctx, buf);
+	key.user_stack = user_stack(ctx, buf, key.tgid);
 	cnt = bpf_map_lookup_or_try_init(&counts, &key, &zero);
 	if (!cnt) {
 		bump(&drops, PROFILE_DROP_COUNTS_FULL);

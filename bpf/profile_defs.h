@@ -32,6 +32,8 @@ enum profile_total {
 	PROFILE_SEEN,		/* every sample, whoever ran */
 	PROFILE_IDLE,		/* the CPU was idle (pid 0) */
 	PROFILE_FILTERED,	/* a process outside the tgid filter */
+	PROFILE_CFI,		/* user stack walked with CFI (.eh_frame) */
+	PROFILE_CFI_COMPLETE,	/* ... up to the outermost frame */
 	PROFILE_TOTAL_MAX,
 };
 
@@ -62,6 +64,23 @@ struct unwind_row {
 	__s16 rbp_off;	/* caller's rbp saved at CFA + rbp_off; 0: rbp unchanged */
 	__u8 kind;	/* enum unwind_kind */
 	__u8 pad;
+};
+
+/* Executable mappings of one process, sorted by start, as the unwinder
+ * sees them: pc - bias is the ELF virtual address the rows are keyed by. */
+#define UNWIND_MAX_MAPPINGS 64
+
+struct unwind_mapping {
+	__u64 start, end;	/* [start, end) of the mapping */
+	__u64 bias;
+	__u32 row_first;	/* the module's rows in unwind_rows */
+	__u32 row_count;	/* 0: no CFI (the walk stops here) */
+};
+
+struct unwind_proc {
+	__u32 nmaps;
+	__u32 pad;
+	struct unwind_mapping maps[UNWIND_MAX_MAPPINGS];
 };
 
 #endif

@@ -27,6 +27,9 @@ void cpucat_fold(struct run *run, const struct cpu_profile *cp)
 	}
 	run->profile_hz = cp->frequency_hz;
 	memcpy(run->profile_drops, cp->drops, sizeof(run->profile_drops));
+	run->profile_cfi = cp->cfi_on;
+	run->cfi_samples = cp->cfi;
+	run->cfi_complete = cp->cfi_complete;
 	run->symbolized_share = cp->frames ?
 		(double)cp->frames_symbolized / cp->frames : 0;
 }

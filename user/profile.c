@@ -24,10 +24,12 @@
 #include "profile.h"
 #include "profile.skel.h"
 #include "symbolize.h"
+#include "unwind.h"
 
 #define DEFAULT_MAX_TGIDS 4096
 #define DEFAULT_MAX_STACKS 16384
 #define DEFAULT_MAX_COUNTS 32768
+#define DEFAULT_MAX_CFI_ROWS (1u << 20)
 #define FRAME_NAME_MAX 1024
 
 /* Open addressing set of tgids; 0 marks an empty slot (never sampled:
@@ -49,6 +51,7 @@ struct profiler {
 	bool verbose;
 	struct timespec start, stop;
 	struct symbolizer *sym;
+	struct unwinder *unw;		/* NULL: frame pointers only */
 	struct classifier *cls;
 	struct tgid_set captured;	/* maps captured by profile_poll */
 };
@@ -186,13 +189,25 @@ static int attach_cpus(struct profiler *p, char *err, size_t err_len)
 	return 0;
 }
 
+/* Snapshots @tgid's maps for symbols and gives its CFI to the sampler. */
+static void describe(struct profiler *p, pid_t tgid)
+{
+	set_add(&p->captured, tgid);
+	if (symbolize_snapshot(p->sym, tgid))
+		return;
+	if (p->unw)
+		unwinder_add(p->unw, p->sym, tgid);
+}
+
 static int fill_filter(struct profiler *p, const struct profile_opts *o)
 {
 	size_t i;
 
-	for (i = 0; i < o->ntgids; i++)
+	for (i = 0; i < o->ntgids; i++) {
 		if (profile_allow(p, o->tgids[i]))
 			return -1;
+		describe(p, o->tgids[i]);
+	}
 	return 0;
 }
 
@@ -223,27 +238,54 @@ static int check_frequency(unsigned int hz, char *err, size_t err_len)
 	return -1;
 }
 
-static int open_sampler(struct profiler *p, const struct profile_opts *o,
-			char *err, size_t err_len)
+static int load_sampler(struct profiler *p, const struct profile_opts *o,
+			bool cfi)
 {
-	struct profile_bpf *skel;
+	struct profile_bpf *skel = profile_bpf__open();
+	unsigned int tgids = o->max_tgids ? o->max_tgids : DEFAULT_MAX_TGIDS;
+	unsigned int rows = o->max_cfi_rows ? o->max_cfi_rows :
+					      DEFAULT_MAX_CFI_ROWS;
 	int ret;
 
-	skel = profile_bpf__open();
-	if (!skel) {
-		snprintf(err, err_len, "opening the sampler: %s",
-			 strerror(errno));
-		return -1;
-	}
+	if (!skel)
+		return -errno;
 	p->skel = skel;
-	p->max_counts = o->max_counts ? o->max_counts : DEFAULT_MAX_COUNTS;
 	skel->rodata->filter_tgids = p->filter;
-	bpf_map__set_max_entries(skel->maps.allowed_tgids,
-				 o->max_tgids ? o->max_tgids : DEFAULT_MAX_TGIDS);
+	skel->rodata->cfi_unwind = cfi;
+	bpf_map__set_max_entries(skel->maps.allowed_tgids, tgids);
 	bpf_map__set_max_entries(skel->maps.stacks,
 				 o->max_stacks ? o->max_stacks : DEFAULT_MAX_STACKS);
 	bpf_map__set_max_entries(skel->maps.counts, p->max_counts);
+	bpf_map__set_max_entries(skel->maps.unwind_procs, tgids);
+	bpf_map__set_max_entries(skel->maps.unwind_stale, tgids);
+	bpf_map__set_max_entries(skel->maps.unwind_rows, cfi ? rows : 1);
 	ret = profile_bpf__load(skel);
+	if (ret) {
+		profile_bpf__destroy(skel);
+		p->skel = NULL;
+		return ret;
+	}
+	if (cfi)
+		p->unw = unwinder_new(bpf_map__fd(skel->maps.unwind_rows), rows,
+				      bpf_map__fd(skel->maps.unwind_procs));
+	return cfi && !p->unw ? -ENOMEM : 0;
+}
+
+static int open_sampler(struct profiler *p, const struct profile_opts *o,
+			char *err, size_t err_len)
+{
+	int ret;
+
+	p->max_counts = o->max_counts ? o->max_counts : DEFAULT_MAX_COUNTS;
+	ret = load_sampler(p, o, !o->no_cfi);
+	/* Kernels before 5.17 lack bpf_loop: frame pointers only. */
+	if (ret && ret != -EPERM && !o->no_cfi) {
+		if (p->verbose)
+			fprintf(stderr,
+				"meshprof: CFI unwinding unavailable (%s); user stacks by frame pointers\n",
+				strerror(-ret));
+		ret = load_sampler(p, o, false);
+	}
 	if (ret) {
 		snprintf(err, err_len, "loading the sampler: %s%s",
 			 strerror(-ret), ret == -EPERM ?
@@ -253,7 +295,7 @@ static int open_sampler(struct profiler *p, const struct profile_opts *o,
 	if (p->filter && fill_filter(p, o)) {
 		snprintf(err, err_len,
 			 "more processes to sample than the filter holds (%u)",
-			 bpf_map__max_entries(skel->maps.allowed_tgids));
+			 bpf_map__max_entries(p->skel->maps.allowed_tgids));
 		return -1;
 	}
 	return 0;
@@ -347,22 +389,43 @@ static struct count *read_counts(struct profiler *p, size_t *n)
 	return out;
 }
 
+/* Describes again the processes the sampler found out of date; at most
+ * one pass over the map, as the sampler may mark them again meanwhile. */
+static void refresh_stale(struct profiler *p)
+{
+	int fd = bpf_map__fd(p->skel->maps.unwind_stale);
+	__u32 cap = bpf_map__max_entries(p->skel->maps.unwind_stale);
+	__u32 *keys = malloc(cap * sizeof(*keys)), n = 0, i;
+
+	if (!keys)
+		return;
+	while (n < cap && !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL,
+						&keys[n]))
+		n++;
+	for (i = 0; i < n; i++) {
+		bpf_map_delete_elem(fd, &keys[i]);
+		describe(p, keys[i]);
+	}
+	free(keys);
+}
+
 void profile_poll(struct profiler *p)
 {
 	struct count *c;
 	size_t i, n;
 
+	if (p->unw)
+		refresh_stale(p);
 	c = read_counts(p, &n);
 	for (i = 0; c && i < n; i++)
 		if (set_add(&p->captured, c[i].key.tgid) == 1)
-			symbolize_snapshot(p->sym, c[i].key.tgid);
+			describe(p, c[i].key.tgid);
 	free(c);
 }
 
 void profile_snapshot(struct profiler *p, pid_t pid)
 {
-	if (!symbolize_snapshot(p->sym, pid))
-		set_add(&p->captured, pid);
+	describe(p, pid);
 }
 
 int profile_stop(struct profiler *p)
@@ -655,6 +718,9 @@ int profile_collect(struct profiler *p, struct cpu_profile *out)
 	out->seen = totals[PROFILE_SEEN];
 	out->idle = totals[PROFILE_IDLE];
 	out->filtered = totals[PROFILE_FILTERED];
+	out->cfi = totals[PROFILE_CFI];
+	out->cfi_complete = totals[PROFILE_CFI_COMPLETE];
+	out->cfi_on = p->unw != NULL;
 	if (collect_counts(p, out))
 		return -1;
 	if (p->verbose)
@@ -683,6 +749,7 @@ void profile_free(struct profiler *p)
 		return;
 	profile_stop(p);
 	profile_bpf__destroy(p->skel);
+	unwinder_free(p->unw);
 	symbolizer_free(p->sym);
 	classifier_free(p->cls);
 	free(p->captured.slots);

@@ -36,6 +36,8 @@ struct profile_opts {
 	unsigned int max_tgids;		/* 0: 4096; room for profile_allow() */
 	unsigned int max_stacks;	/* 0: 16384 distinct stacks */
 	unsigned int max_counts;	/* 0: 32768 (tgid, stacks) entries */
+	unsigned int max_cfi_rows;	/* 0: 1M rows of CFI (16 MiB) */
+	bool no_cfi;			/* frame pointers only: no CFI walk */
 	const char *categories;		/* --categories FILE, tried before
 					 * the built-in rules; NULL: none */
 	bool verbose;			/* per-CPU and symbolization notes on
@@ -68,6 +70,9 @@ struct cpu_profile {
 	uint64_t idle;			/* CPUs idle */
 	uint64_t filtered;		/* processes outside the filter */
 	uint64_t drops[PROFILE_DROP_MAX];
+	uint64_t cfi;			/* user stacks walked with CFI */
+	uint64_t cfi_complete;		/* ... to the outermost frame */
+	bool cfi_on;			/* the CFI walk was loaded */
 	uint64_t by_category[CAT_MAX];	/* all processes */
 	uint64_t frames;		/* user and kernel frames resolved */
 	uint64_t frames_symbolized;	/* ... with a function name */

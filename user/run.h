@@ -88,6 +88,9 @@ struct run {
 	unsigned int profile_hz;	/* 0: CPU profile not taken */
 	uint64_t profile_drops[PROFILE_DROP_MAX];
 	double symbolized_share;	/* of user and kernel frames */
+	bool profile_cfi;		/* user stacks walked with CFI */
+	uint64_t cfi_samples;		/* samples whose user stack was */
+	uint64_t cfi_complete;		/* ... to the outermost frame */
 	uint64_t drops[DROP_MAX];
 	struct process *procs;
 	size_t nprocs, procs_cap;

@@ -208,6 +208,9 @@ static struct json_object *profile_json(const struct run *run)
 
 	put(o, "frequency_hz", json_object_new_int(run->profile_hz));
 	put(o, "symbolized_share", json_object_new_double(run->symbolized_share));
+	put_str(o, "user_stacks", run->profile_cfi ? "cfi" : "frame-pointers");
+	put_u64(o, "cfi_samples", run->cfi_samples);
+	put_u64(o, "cfi_complete_samples", run->cfi_complete);
 	for (int d = 0; d < PROFILE_DROP_MAX; d++)
 		put_u64(drops, profile_drop_names[d], run->profile_drops[d]);
 	put(o, "drops", drops);
@@ -612,12 +615,17 @@ static void read_profile(struct reader *rd, struct json_object *root,
 {
 	struct json_object *p = obj(rd, root, "$", "profile");
 	struct json_object *drops, *v;
+	char walk[32] = "";
 
 	if (!p)
 		return;
 	v = field(rd, p, "profile", "frequency_hz", json_type_int);
 	run->profile_hz = v ? json_object_get_int(v) : 0;
 	run->symbolized_share = get_double(rd, p, "profile", "symbolized_share");
+	get_str(rd, p, "profile", "user_stacks", walk, sizeof(walk));
+	run->profile_cfi = !strcmp(walk, "cfi");
+	run->cfi_samples = get_u64(rd, p, "profile", "cfi_samples");
+	run->cfi_complete = get_u64(rd, p, "profile", "cfi_complete_samples");
 	drops = obj(rd, p, "profile", "drops");
 	for (int d = 0; drops && d < PROFILE_DROP_MAX; d++)
 		run->profile_drops[d] = get_u64(rd, drops, "profile.drops",

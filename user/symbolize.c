@@ -79,6 +79,7 @@ struct mapping {
 	uint64_t start, end, pgoff;
 	const char *module;		/* interned */
 	struct elf_file *elf;		/* NULL when not readable */
+	const char *path;		/* interned; NULL when no file */
 };
 
 struct proc_maps {
@@ -563,13 +564,14 @@ static bool ends_with(const char *s, const char *suffix)
  * CAP_SYS_ADMIN), the path as the process sees it, unless it was deleted:
  * the path would name another file.
  */
-static int open_mapped(pid_t pid, const struct mapping *m, const char *path)
+static int open_mapped(pid_t pid, uint64_t start, uint64_t end,
+		       const char *path)
 {
 	char p[4096 + 64];
 	int fd;
 
 	snprintf(p, sizeof(p), "/proc/%d/map_files/%llx-%llx", (int)pid,
-		 (unsigned long long)m->start, (unsigned long long)m->end);
+		 (unsigned long long)start, (unsigned long long)end);
 	fd = open(p, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0 || ends_with(path, " (deleted)"))
 		return fd;
@@ -627,7 +629,7 @@ static bool parse_maps_line(struct symbolizer *s, pid_t pid, char *line,
 	nl = strchr(path, '\n');
 	if (nl)
 		*nl = '\0';
-	*m = (struct mapping){ start, end, off, NULL, NULL };
+	*m = (struct mapping){ start, end, off, NULL, NULL, NULL };
 	if (!*path) {
 		m->module = intern(s, "anon");
 	} else if (*path == '[') {
@@ -641,7 +643,8 @@ static bool parse_maps_line(struct symbolizer *s, pid_t pid, char *line,
 		if (ends_with(name, " (deleted)"))
 			name[strlen(name) - strlen(" (deleted)")] = '\0';
 		m->module = intern(s, name);
-		fd = open_mapped(pid, m, path);
+		m->path = intern(s, path);
+		fd = open_mapped(pid, m->start, m->end, path);
 		if (fd >= 0) {
 			m->elf = elf_of_fd(s, fd);
 			close(fd);
@@ -888,6 +891,58 @@ static void resolve_user(const struct proc_maps *pm, uint64_t pc,
 	sym = find_sym(m->elf, addr);
 	if (sym)
 		f->sym = sym_name(m->elf, sym);
+}
+
+/* The segment overlapping the mapping gives pc - ELF address. */
+static bool elf_bias(const struct elf_file *ef, const struct mapping *m,
+		     uint64_t *bias)
+{
+	const struct elf_seg *g;
+	size_t i;
+
+	for (i = 0; i < ef->nsegs; i++) {
+		g = &ef->segs[i];
+		if (g->off < m->pgoff + (m->end - m->start) &&
+		    m->pgoff < g->off + g->filesz) {
+			*bias = m->start - m->pgoff + g->off - g->vaddr;
+			return true;
+		}
+	}
+	return false;
+}
+
+int symbolize_files(struct symbolizer *s, pid_t pid, symbolize_file_fn fn,
+		    void *arg)
+{
+	struct proc_maps *pm = *proc_slot(s, pid);
+	struct mapped_file mf = { .pid = pid };
+	const struct mapping *m;
+	size_t i;
+	int ret;
+
+	for (i = 0; pm && i < pm->n; i++) {
+		m = &pm->maps[i];
+		mf.start = m->start;
+		mf.end = m->end;
+		mf.bias = 0;
+		mf.file = NULL;
+		mf.path = m->path;
+		if (m->elf && m->path && elf_bias(m->elf, m, &mf.bias))
+			mf.file = m->elf;
+		ret = fn(arg, &mf);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int symbolize_open_file(const struct mapped_file *mf)
+{
+	if (!mf->path) {
+		errno = ENOENT;
+		return -1;
+	}
+	return open_mapped(mf->pid, mf->start, mf->end, mf->path);
 }
 
 void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,

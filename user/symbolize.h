@@ -73,6 +73,28 @@ void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
 void symbolize_kernel(struct symbolizer *s, const uint64_t *ips, size_t n,
 		      struct frame *out);
 
+/* One executable mapping of an ELF file in a process's capture. */
+struct mapped_file {
+	pid_t pid;
+	uint64_t start, end;	/* [start, end) */
+	uint64_t bias;		/* pc - bias is the ELF address */
+	const void *file;	/* the same for every mapping of one ELF file,
+				 * in any process, while the symbolizer lives;
+				 * NULL: not a readable ELF file (anonymous
+				 * code, [vdso]) */
+	const char *path;	/* as the process sees it; NULL: no file */
+};
+
+typedef int (*symbolize_file_fn)(void *arg, const struct mapped_file *mf);
+/*
+ * Calls @fn for each executable mapping in @pid's capture, in address order; stops at the first non-zero return and
+ * returns it. 0 when there is no capture.
+ */
+int symbolize_files(struct symbolizer *s, pid_t pid, symbolize_file_fn fn,
+		    void *arg);
+/* Opens the very file behind @mf (see open_mapped()); -1 with errno. */
+int symbolize_open_file(const struct mapped_file *mf);
+
 /*
  * Writes the frame's display name into @buf: the symbol, else
  * "[module]+0xOFFSET", else "[unknown]". Returns the length snprintf

@@ -111,9 +111,15 @@ static void print_categories(FILE *out, const struct run *run)
 			fprintf(out, " %5.1f", 100 * cpucat_share(&c->m, cols[k]));
 		fputc('\n', out);
 	}
-	if (header)
-		fprintf(out, "(+LOOP, +NF, +COPY: loopback/veth delivery, netfilter and copies, part of KNET; profile %u Hz, %.0f%% of frames named)\n",
-			run->profile_hz, 100 * run->symbolized_share);
+	if (!header)
+		return;
+	fprintf(out, "(+LOOP, +NF, +COPY: loopback/veth delivery, netfilter and copies, part of KNET; profile %u Hz, %.0f%% of frames named",
+		run->profile_hz, 100 * run->symbolized_share);
+	if (run->cfi_samples)
+		fprintf(out, "; %llu user stacks walked with CFI, %.0f%% to the outermost frame",
+			(unsigned long long)run->cfi_samples,
+			100.0 * run->cfi_complete / run->cfi_samples);
+	fputs(")\n", out);
 }
 
 static void print_drops(FILE *out, const struct run *run)

@@ -4,10 +4,11 @@
  * record command: samples a command it starts, or running processes, and
  * prints the per-category breakdown as JSON.
  *
- *   profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] -- CMD [ARG...]
- *   profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] -d SECONDS [-p PID]...
+ *   profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] [-N] -- CMD [ARG...]
+ *   profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] [-N] -d SECONDS [-p PID]...
  *
  * -g roots each folded stack at its category ("tls;haproxy;SSL_write...").
+ * -N walks user stacks by frame pointers only, without CFI.
  * With a command, the window opens before the command starts and closes
  * when it closes its standard output (or exits); only the command is
  * sampled unless -a. Without one, it lasts -d seconds and samples the -p
@@ -50,8 +51,8 @@ static const char *const drop_names[PROFILE_DROP_MAX] = {
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] -- CMD [ARG...]\n"
-		"       profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] -d SECONDS [-p PID]...\n");
+		"usage: profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] [-N] -- CMD [ARG...]\n"
+		"       profrun [-F HZ] [-c CATEGORIES] [-f FOLDED] [-g] [-a] [-v] [-N] -d SECONDS [-p PID]...\n");
 	exit(2);
 }
 
@@ -59,7 +60,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 {
 	int c;
 
-	while ((c = getopt(argc, argv, "F:c:f:gad:p:v")) != -1) {
+	while ((c = getopt(argc, argv, "F:c:f:gad:p:vN")) != -1) {
 		switch (c) {
 		case 'F': a->opts.frequency_hz = atoi(optarg); break;
 		case 'c': a->opts.categories = optarg; break;
@@ -68,6 +69,7 @@ static void parse_args(int argc, char **argv, struct args *a)
 		case 'a': a->all = true; break;
 		case 'd': a->duration_s = atof(optarg); break;
 		case 'v': a->opts.verbose = true; break;
+		case 'N': a->opts.no_cfi = true; break;
 		case 'p':
 			if (a->npids == MAX_PIDS)
 				usage();
@@ -198,6 +200,10 @@ static void print_json(const struct cpu_profile *cp, pid_t child)
 			       json_object_new_int64(cp->user_frames));
 	json_object_object_add(o, "user_frames_symbolized",
 			       json_object_new_int64(cp->user_frames_symbolized));
+	json_object_object_add(o, "cfi", json_object_new_boolean(cp->cfi_on));
+	json_object_object_add(o, "cfi_samples", json_object_new_int64(cp->cfi));
+	json_object_object_add(o, "cfi_complete",
+			       json_object_new_int64(cp->cfi_complete));
 	json_object_object_add(o, "categories",
 			       categories_json(cp->by_category));
 	arr = json_object_new_array();

@@ -1,0 +1,200 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Walks a user stack with the DWARF call frame information of the mapped
+ * files (x86-64), for code built without frame pointers: Debian's haproxy,
+ * nginx, OpenSSL and glibc, Envoy, Rust proxies. User space turns each
+ * file's .eh_frame into sorted rows (user/unwind_table.c) and describes
+ * each process's executable mappings (user/unwind.c); here each frame is
+ * one mapping search, one row search and one or two user reads.
+ */
+#ifndef MESHPROF_UNWIND_BPF_H
+#define MESHPROF_UNWIND_BPF_H
+
+#include "profile_defs.h"
+
+/* log2 of the rows one module may have, rounded up: the row search's
+ * iterations. */
+#define UNWIND_ROW_SEARCH 24
+#define UNWIND_MAP_SEARCH 7	/* log2(UNWIND_MAX_MAPPINGS) + 1 */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);		/* sized by user space */
+	__type(key, __u32);
+	__type(value, struct unwind_row);
+} unwind_rows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);	/* sized by user space */
+	__type(key, __u32);
+	__type(value, struct unwind_proc);
+} unwind_procs SEC(".maps");
+
+/* Processes whose user space description is out of date: a sample's pc
+ * was in none of their mappings (a library loaded since, or an exec).
+ * User space describes them again and deletes the entry. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);	/* sized by user space */
+	__type(key, __u32);
+	__type(value, __u8);
+} unwind_stale SEC(".maps");
+
+struct cfi_walk {
+	struct profile_stack_buf *buf;
+	struct unwind_proc *proc;
+	__u64 ip, sp, bp;
+	__u32 n;
+	bool complete;
+};
+
+/* The mapping holding @pc, or NULL. */
+static __always_inline struct unwind_mapping *
+unwind_mapping_of(struct unwind_proc *proc, __u64 pc)
+{
+	__u32 lo = 0, hi = proc->nmaps, mid;
+	int i;
+
+	if (hi > UNWIND_MAX_MAPPINGS)
+		return NULL;
+	for (i = 0; i < UNWIND_MAP_SEARCH && lo < hi; i++) {
+		/* mid < hi <= UNWIND_MAX_MAPPINGS already; the mask shows the
+		 * verifier, which the compiler would not let a test do. */
+		mid = ((lo + hi) / 2) & (UNWIND_MAX_MAPPINGS - 1);
+		if (pc < proc->maps[mid].start)
+			hi = mid;
+		else if (pc >= proc->maps[mid].end)
+			lo = mid + 1;
+		else
+			return &proc->maps[mid];
+	}
+	return NULL;
+}
+
+/* The row holding ELF address @addr in the module's rows, or NULL. */
+static __always_inline struct unwind_row *
+unwind_row_of(const struct unwind_mapping *m, __u64 addr)
+{
+	__u32 lo = m->row_first, hi = m->row_first + m->row_count, mid;
+	struct unwind_row *row, *best = NULL;
+	int i;
+
+	/* largest row whose pc <= addr */
+	for (i = 0; i < UNWIND_ROW_SEARCH && lo < hi; i++) {
+		mid = lo + (hi - lo) / 2;
+		row = bpf_map_lookup_elem(&unwind_rows, &mid);
+		if (!row)
+			return NULL;
+		if (row->pc <= addr) {
+			best = row;
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	return lo < hi ? NULL : best;
+}
+
+static __always_inline bool unwind_cfa(const struct unwind_row *row,
+				       struct cfi_walk *st, __u64 *cfa)
+{
+	switch (row->kind) {
+	case UNWIND_RSP:
+		*cfa = st->sp + row->cfa_off;
+		return true;
+	case UNWIND_RBP:
+		*cfa = st->bp + row->cfa_off;
+		return true;
+	case UNWIND_RBP_DEREF:
+		return !bpf_probe_read_user(cfa, sizeof(*cfa),
+					    (void *)(st->bp + row->cfa_off));
+	case UNWIND_PLT:
+		*cfa = st->sp + 8 + ((st->ip & 15) >= row->cfa_off ? 8 : 0);
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* One frame up; returns 1 (bpf_loop: stop) when the walk ends. */
+static long unwind_step(__u64 i, void *arg)
+{
+	struct cfi_walk *st = arg;
+	struct unwind_mapping *m;
+	struct unwind_row *row;
+	__u64 cfa, ra, pc;
+	__u32 n = st->n;
+
+	if (n >= PROFILE_STACK_DEPTH)
+		return 1;
+	/* A return address points after the call; look up the call. */
+	pc = n ? st->ip - 1 : st->ip;
+	m = unwind_mapping_of(st->proc, pc);
+	if (!m || !m->row_count)
+		return 1;
+	row = unwind_row_of(m, pc - m->bias);
+	if (!row)
+		return 1;
+	if (row->kind == UNWIND_END) {
+		st->complete = true;
+		return 1;
+	}
+	if (!unwind_cfa(row, st, &cfa) ||
+	    bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa - 8)))
+		return 1;
+	if (row->rbp_off &&
+	    bpf_probe_read_user(&st->bp, sizeof(st->bp),
+				(void *)(cfa + row->rbp_off)))
+		return 1;
+	if (!ra) {
+		st->complete = true;
+		return 1;
+	}
+	st->sp = cfa;
+	st->ip = ra;
+	if (n + 1 >= PROFILE_STACK_DEPTH)
+		return 1;
+	st->buf->ips[n + 1] = ra;
+	st->n = n + 1;
+	return 0;
+}
+
+/*
+ * Fills @buf (zeroed beyond the stack) with @task's user stack, leaf
+ * first, when user space described the process; returns the number of
+ * frames, or -1 to fall back to frame pointers (also when the leaf is in
+ * none of the process's known mappings). *complete says whether the
+ * walk reached the outermost frame.
+ */
+static __always_inline long unwind_user(struct task_struct *task, __u32 tgid,
+					struct profile_stack_buf *buf,
+					bool *complete)
+{
+	struct cfi_walk st = { .buf = buf };
+	struct pt_regs *regs;
+	__u8 one = 1;
+
+	st.proc = bpf_map_lookup_elem(&unwind_procs, &tgid);
+	if (!st.proc || (task->flags & PF_KTHREAD))
+		return -1;
+	/* The user registers saved at kernel entry, whether the tick came
+	 * in user or in kernel mode. */
+	regs = (struct pt_regs *)bpf_task_pt_regs(task);
+	if (!regs)
+		return -1;
+	st.ip = regs->ip;
+	st.sp = regs->sp;
+	st.bp = regs->bp;
+	if (!unwind_mapping_of(st.proc, st.ip)) {
+		bpf_map_update_elem(&unwind_stale, &tgid, &one, BPF_ANY);
+		return -1;
+	}
+	__builtin_memset(buf, 0, sizeof(*buf));
+	buf->ips[0] = st.ip;
+	bpf_loop(PROFILE_STACK_DEPTH, unwind_step, &st, 0);
+	*complete = st.complete;
+	return st.n + 1;
+}
+
+#endif
