@@ -42,7 +42,7 @@ $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
 	@mkdir -p $(BUILD)/tools
 	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
-.PHONY: all deps vmlinux test unit demo bench clean tools
+.PHONY: all deps vmlinux test unit demo bench validate clean tools
 all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/profrun
 
 deps:
@@ -110,6 +110,12 @@ bench: deps
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libbpf-tools >/dev/null
 	@$(MAKE) --no-print-directory all tools
 	@tests/bench.sh
+
+# The lab's CPU attribution against configuration differences, with
+# enough rounds for the 25% agreement alone (docs/attribution.md).
+validate: deps
+	@$(MAKE) --no-print-directory all tools
+	@ROUNDS=8 SECS=10 STRICT=1 tests/lab/test_lab_attribution.sh
 
 clean:
 	rm -rf $(BUILD) meshprof

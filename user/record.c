@@ -46,6 +46,8 @@ static const char usage[] =
 "      --categories FILE    extra CPU category rules (docs/attribution.md)\n"
 "      --folded FILE        folded stacks for flame graphs, rooted at\n"
 "                           component and category\n"
+"      --no-cfi             user stacks by frame pointers only, without\n"
+"                           the .eh_frame walk (docs/attribution.md)\n"
 "      --no-latency         no per-hop latency or exchange counts: the\n"
 "                           cheapest socket accounting (docs/latency.md)\n"
 "      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
@@ -73,6 +75,7 @@ struct record_args {
 	unsigned int frequency;
 	bool only_mesh;
 	const char *categories;
+	bool no_cfi;
 	const char *folded;
 	bool quiet;
 	bool verbose;
@@ -83,7 +86,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 {
 	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK,
 	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY, OPT_ONLY, OPT_CATEGORIES,
-	       OPT_FOLDED, OPT_NO_LATENCY };
+	       OPT_FOLDED, OPT_NO_LATENCY, OPT_NO_CFI };
 	static const struct option opts[] = {
 		{ "duration", required_argument, NULL, 'd' },
 		{ "output", required_argument, NULL, 'o' },
@@ -101,6 +104,7 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		{ "categories", required_argument, NULL, OPT_CATEGORIES },
 		{ "folded", required_argument, NULL, OPT_FOLDED },
 		{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
+		{ "no-cfi", no_argument, NULL, OPT_NO_CFI },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -196,6 +200,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			break;
 		case OPT_NO_LATENCY:
 			a->collect.no_latency = true;
+			break;
+		case OPT_NO_CFI:
+			a->no_cfi = true;
 			break;
 		case 'q':
 			a->quiet = true;
@@ -355,6 +362,7 @@ static int start_profile(struct profiling *pf, const struct record_args *a)
 		.tgids = a->only_mesh ? pf->pids : NULL,
 		.ntgids = a->only_mesh ? pf->npids : 0,
 		.categories = a->categories,
+		.no_cfi = a->no_cfi,
 		.verbose = a->verbose,
 	};
 	char err[512];

@@ -15,6 +15,7 @@
  * file identity (device, inode, size, mtime), so a mapping costs an fstat,
  * and by GNU build-id, so the same binary in many containers is read once.
  */
+#define _GNU_SOURCE	/* memfd_create */
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -25,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/auxv.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -112,6 +114,8 @@ struct symbolizer {
 	struct proc_maps *procs[HASH_BUCKETS];
 	struct interned *strings[HASH_BUCKETS];
 	struct elf_file *vdso;
+	void *vdso_image;		/* meshprof's own vDSO, copied */
+	size_t vdso_len;
 	bool vdso_tried;
 	struct ksym *ksyms;
 	size_t nksyms;
@@ -585,7 +589,6 @@ static struct elf_file *vdso_elf(struct symbolizer *s)
 	unsigned long base = getauxval(AT_SYSINFO_EHDR);
 	const GElf_Ehdr *eh = (const void *)base;
 	size_t len;
-	char *copy;
 	Elf *e;
 
 	if (s->vdso_tried)
@@ -595,14 +598,14 @@ static struct elf_file *vdso_elf(struct symbolizer *s)
 		return NULL;
 	/* The image ends with its section headers. */
 	len = eh->e_shoff + (size_t)eh->e_shnum * eh->e_shentsize;
-	copy = malloc(len);
-	if (!copy)
+	s->vdso_image = malloc(len);
+	if (!s->vdso_image)
 		return NULL;
-	memcpy(copy, (const void *)base, len);
-	e = elf_memory(copy, len);
+	memcpy(s->vdso_image, (const void *)base, len);
+	s->vdso_len = len;
+	e = elf_memory(s->vdso_image, len);
 	s->vdso = e ? load_elf(s, e) : NULL;
 	elf_end(e);
-	free(copy);
 	return s->vdso;
 }
 
@@ -927,7 +930,8 @@ int symbolize_files(struct symbolizer *s, pid_t pid, symbolize_file_fn fn,
 		mf.bias = 0;
 		mf.file = NULL;
 		mf.path = m->path;
-		if (m->elf && m->path && elf_bias(m->elf, m, &mf.bias))
+		if (m->elf && (m->path || m->elf == s->vdso) &&
+		    elf_bias(m->elf, m, &mf.bias))
 			mf.file = m->elf;
 		ret = fn(arg, &mf);
 		if (ret)
@@ -936,8 +940,25 @@ int symbolize_files(struct symbolizer *s, pid_t pid, symbolize_file_fn fn,
 	return 0;
 }
 
-int symbolize_open_file(const struct mapped_file *mf)
+/* A file holding the vDSO image, which has no file of its own. */
+static int vdso_fd(const struct symbolizer *s)
 {
+	int fd = memfd_create("vdso", MFD_CLOEXEC);
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, s->vdso_image, s->vdso_len) != (ssize_t)s->vdso_len) {
+		close(fd);
+		errno = EIO;
+		return -1;
+	}
+	return fd;
+}
+
+int symbolize_open_file(const struct symbolizer *s, const struct mapped_file *mf)
+{
+	if (mf->file && mf->file == s->vdso)
+		return vdso_fd(s);
 	if (!mf->path) {
 		errno = ENOENT;
 		return -1;
@@ -1110,6 +1131,7 @@ void symbolizer_free(struct symbolizer *s)
 
 	if (!s)
 		return;
+	free(s->vdso_image);
 	for (b = 0; b < HASH_BUCKETS; b++) {
 		for (a = s->aliases[b]; a; a = a_next) {
 			a_next = a->next;

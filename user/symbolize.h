@@ -81,8 +81,9 @@ struct mapped_file {
 	const void *file;	/* the same for every mapping of one ELF file,
 				 * in any process, while the symbolizer lives;
 				 * NULL: not a readable ELF file (anonymous
-				 * code, [vdso]) */
-	const char *path;	/* as the process sees it; NULL: no file */
+				 * code) */
+	const char *path;	/* as the process sees it; NULL: no file
+				 * ([vdso]) */
 };
 
 typedef int (*symbolize_file_fn)(void *arg, const struct mapped_file *mf);
@@ -92,8 +93,9 @@ typedef int (*symbolize_file_fn)(void *arg, const struct mapped_file *mf);
  */
 int symbolize_files(struct symbolizer *s, pid_t pid, symbolize_file_fn fn,
 		    void *arg);
-/* Opens the very file behind @mf (see open_mapped()); -1 with errno. */
-int symbolize_open_file(const struct mapped_file *mf);
+/* Opens the very file behind @mf (for the vDSO, a copy of its image);
+ * -1 with errno. */
+int symbolize_open_file(const struct symbolizer *s, const struct mapped_file *mf);
 
 /*
  * Writes the frame's display name into @buf: the symbol, else

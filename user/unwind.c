@@ -78,13 +78,13 @@ static int64_t upload(struct unwinder *u, const struct unwind_table *t)
 }
 
 /* Builds and uploads the rows of @mf's file; count 0 when it has none. */
-static void load_file(struct unwinder *u, const struct mapped_file *mf,
-		      struct loaded_file *lf)
+static void load_file(struct unwinder *u, struct symbolizer *s,
+		      const struct mapped_file *mf, struct loaded_file *lf)
 {
 	struct unwind_table t = { 0 };
 	char err[256];
 	int64_t first = -1;
-	int fd = symbolize_open_file(mf);
+	int fd = symbolize_open_file(s, mf);
 
 	*lf = (struct loaded_file){ mf->file, 0, 0 };
 	if (fd >= 0 && !unwind_table_build(fd, &t, err, sizeof(err)))
@@ -102,6 +102,7 @@ static void load_file(struct unwinder *u, const struct mapped_file *mf,
 }
 
 static const struct loaded_file *file_rows(struct unwinder *u,
+					   struct symbolizer *s,
 					   const struct mapped_file *mf)
 {
 	struct loaded_file *grown;
@@ -117,12 +118,13 @@ static const struct loaded_file *file_rows(struct unwinder *u,
 			return NULL;
 		u->files = grown;
 	}
-	load_file(u, mf, &u->files[u->nfiles]);
+	load_file(u, s, mf, &u->files[u->nfiles]);
 	return &u->files[u->nfiles++];
 }
 
 struct proc_fill {
 	struct unwinder *u;
+	struct symbolizer *s;
 	struct unwind_proc *proc;
 };
 
@@ -145,7 +147,7 @@ static int add_mapping(void *arg, const struct mapped_file *mf)
 	 * not taken for out of date. */
 	if (!mf->file)
 		return 0;
-	lf = file_rows(pf->u, mf);
+	lf = file_rows(pf->u, pf->s, mf);
 	if (!lf)
 		return -1;
 	m->row_first = lf->first;
@@ -156,7 +158,7 @@ static int add_mapping(void *arg, const struct mapped_file *mf)
 int unwinder_add(struct unwinder *u, struct symbolizer *s, pid_t pid)
 {
 	struct unwind_proc *proc = calloc(1, sizeof(*proc));
-	struct proc_fill pf = { u, proc };
+	struct proc_fill pf = { u, s, proc };
 	__u32 key = pid;
 	int ret = -1;
 

@@ -1,63 +1,112 @@
 #!/usr/bin/env bash
-# CPU attribution by category on the lab's sidecar proxy in four
+# CPU attribution by category on the lab's sidecar proxies in four
 # configurations under the same constant load: L4 plaintext, L4 + mTLS,
 # HTTP plaintext, HTTP + mTLS. A feature's category must be near zero
-# without it and substantial with it; the CPU that appears when a feature
-# is switched on (the proxies' total CPU difference) is set beside the CPU
-# attributed to its category.
+# without it and substantial with it, and the CPU that appears when a
+# feature is switched on (the difference of the proxies' CPU per request
+# between two configurations) must agree with the CPU per request that the
+# feature's category holds where it is on.
+#
+# The proxies' CPU per request varies by about 10% from run to run on a
+# shared 2-vCPU VM (each `meshlab up` places threads anew), more than a
+# feature's difference can tolerate. The configurations run interleaved
+# for ROUNDS rounds and are compared by their means; the agreement is
+# within 25%, or within three standard errors of the measured difference
+# where that is wider (printed). `make validate` runs enough rounds for
+# the 25% alone (STRICT=1).
 source "$(dirname "$0")/lablib.sh"
 
+ROUNDS=${ROUNDS:-3}
+SECS=${SECS:-6}
+STRICT=${STRICT:-0}
+CONFIGS="l4 l4tls http httptls"
 declare -A scen=( [l4]=sidecar-tcp-plain [l4tls]=sidecar-tcp [http]=sidecar [httptls]=sidecar-mtls )
-sum() { # sum CONFIG JQ-PATH-UNDER-cpu: over the sidecars
-	jq "[.components[] | select(.role == \"sidecar\") | .cpu$2 // 0] | add" "$LAB_TMP/$1.json"
-}
-share() { awk -v a="$2" -v b="$(sum $1 .seconds)" 'BEGIN { print (b > 0 ? a / b : 0) }'; }
 
-for c in l4 l4tls http httptls; do
-	"$ML" up "${scen[$c]}" >/dev/null || { not_ok "$c: lab up"; continue; }
-	"$MESHPROF" record -q -d 8 -F 999 --only mesh --rules /run/meshlab/rules.conf \
-		--loadgen "$LAB_TMP/$c.load.json" -o "$LAB_TMP/$c.json" 2>"$LAB_TMP/$c.err" &
-	mp=$!
-	for _ in $(seq 100); do
-		grep -q '^meshprof: recording' "$LAB_TMP/$c.err" && break
-		sleep 0.1
+# per_request RUN: sidecars' CPU, tls and http+l7 in µs per request
+per_request() {
+	jq -r '.workload.requests as $r | [.components[] | select(.role == "sidecar")] as $s
+		| [($s | map(.cpu.seconds) | add),
+		   ($s | map(.cpu.categories.tls.seconds // 0) | add),
+		   ($s | map((.cpu.categories.http.seconds // 0) + (.cpu.categories.l7.seconds // 0)) | add)]
+		| map(. / $r * 1e6) | @tsv' "$1"
+}
+
+for r in $(seq "$ROUNDS"); do
+	for c in $CONFIGS; do
+		run=$LAB_TMP/$c.$r
+		"$ML" up "${scen[$c]}" >/dev/null || { not_ok "$c: lab up"; continue; }
+		"$MESHPROF" record -q -d $((SECS + 2)) -F 999 --only mesh \
+			--rules /run/meshlab/rules.conf --loadgen "$run.load.json" \
+			-o "$run.json" 2>"$run.err" &
+		mp=$!
+		for _ in $(seq 100); do
+			grep -q '^meshprof: recording' "$run.err" && break
+			sleep 0.1
+		done
+		"$ML" load --rps 400 --conns 8 --duration "$SECS" --json "$run.load.json" >/dev/null
+		wait $mp
+		if jqe '[.components[] | select(.role == "sidecar") | .cpu.samples] | add > 200' "$run.json" &&
+		   jqe '.workload.requests > 0' "$run.json"; then
+			per_request "$run.json" | tee -a "$LAB_TMP/$c.tsv" |
+				awk -v c="$c" -v r="$r" '{ printf "# %s round %d: sidecars %.1f µs/request, tls %.1f, http+l7 %.1f\n", c, r, $1, $2, $3 }'
+		else
+			not_ok "$c round $r (${scen[$c]}): recorded with a CPU profile: $(cat "$run.err")"
+		fi
 	done
-	"$ML" load --rps 400 --conns 8 --duration 6 --json "$LAB_TMP/$c.load.json" >/dev/null
-	wait $mp
-	check "$c (${scen[$c]}): recorded with a CPU profile" \
-		jqe '[.components[] | select(.role == "sidecar") | .cpu.samples] | add > 200' "$LAB_TMP/$c.json"
-	tls=$(sum $c '.categories.tls.seconds')
-	web=$(awk -v a="$(sum $c '.categories.http.seconds')" -v b="$(sum $c '.categories.l7.seconds')" 'BEGIN { print a + b }')
-	eval "cpu_$c=$(sum $c .seconds) tls_$c=$tls web_$c=$web"
-	echo "# $c: sidecars $(sum $c .seconds) s CPU; tls $tls s ($(share $c $tls)), http+l7 $web s ($(share $c $web))"
 done
 
+# Per configuration: rounds, mean CPU, mean tls, mean http+l7; and the
+# sum of squared deviations, pooled over the configurations for the
+# run-to-run variance (one estimate from all rounds is steadier than four
+# from three rounds each).
+ss=0 df=0
+for c in $CONFIGS; do
+	read -r n cpu dev tls web < <(awk '{ n++; s += $1; q += $1 * $1; t += $2; w += $3 }
+		END { m = s / n; d = q - n * m * m
+		      printf "%d %.2f %.4f %.2f %.2f\n", n, m, d < 0 ? 0 : d, t / n, w / n }' "$LAB_TMP/$c.tsv")
+	eval "n_$c=$n cpu_$c=$cpu tls_$c=$tls web_$c=$web"
+	ss=$(awk -v a="$ss" -v b="$dev" 'BEGIN { print a + b }')
+	df=$((df + n - 1))
+	echo "# $c (${scen[$c]}): $n rounds; sidecars $cpu µs/request, tls $tls, http+l7 $web"
+	check "$c: $ROUNDS rounds recorded" test "$n" -eq "$ROUNDS"
+done
+sd=$(awk -v s="$ss" -v d="$df" 'BEGIN { print (d > 0 ? sqrt(s / d) : 0) }')
+echo "# run-to-run SD of the sidecars' CPU: $sd µs/request ($df degrees of freedom)"
+
+share() { awk -v a="$2" -v b="$1" 'BEGIN { print (b > 0 ? a / b : 0) }'; }
 below() { awk "BEGIN { exit !($1 < $2) }"; }
 above() { awk "BEGIN { exit !($1 >= $2) }"; }
 for c in l4 http; do
-	check "$c: tls near zero without TLS" below "$(share $c $(eval echo \$tls_$c))" 0.02
+	check "$c: tls near zero without TLS" below "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$tls_$c)")" 0.02
 done
 for c in l4tls httptls; do
-	check "$c: tls substantial with mTLS" above "$(share $c $(eval echo \$tls_$c))" 0.10
+	check "$c: tls substantial with mTLS" above "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$tls_$c)")" 0.10
 done
 for c in l4 l4tls; do
-	check "$c: http+l7 near zero in L4 mode" below "$(share $c $(eval echo \$web_$c))" 0.02
+	check "$c: http+l7 near zero in L4 mode" below "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$web_$c)")" 0.02
 done
 for c in http httptls; do
-	check "$c: http+l7 substantial in HTTP mode" above "$(share $c $(eval echo \$web_$c))" 0.05
+	check "$c: http+l7 substantial in HTTP mode" above "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$web_$c)")" 0.05
 done
 
-# feature CPU: difference of the proxies' total CPU between two configs,
-# set beside the CPU attributed to the feature's category where it is on.
-# Issue #5 asks for agreement within 25%; that is not met on Debian's
-# binaries (docs/attribution.md, "Feature cost"), so the ratios are
-# reported here, not asserted.
-agree() { # agree NAME DELTA ATTRIBUTED
-	awk -v n="$1" -v d="$2" -v a="$3" \
-		'BEGIN { printf "# %s: CPU difference %s s, attributed %s s, ratio %.3f\n", n, d, a, d > 0 ? a / d : 0 }'
+# agree NAME ON OFF ATTRIBUTED: the feature's CPU (ON - OFF) against the
+# CPU its category holds in ON: within 25%, or within three standard
+# errors of the difference where that is wider (not with STRICT=1).
+agree() {
+	local name=$1 on=$2 off=$3 attr=$4 line
+	line=$(awk -v a="$(eval echo \$cpu_$on)" -v b="$(eval echo \$cpu_$off)" \
+		-v na="$(eval echo \$n_$on)" -v nb="$(eval echo \$n_$off)" \
+		-v sd="$sd" -v t="$attr" -v strict="$STRICT" 'BEGIN {
+		d = a - b; se = sd * sqrt(1 / na + 1 / nb); tol = 0.25 * d
+		if (!strict && 3 * se > tol) tol = 3 * se
+		ok = d > 0 && (t - d <= tol && d - t <= tol)
+		printf "%d difference %.1f µs/request (SE %.1f), attributed %.1f, ratio %.2f, tolerance %.1f",
+			ok, d, se, t, (d > 0 ? t / d : 0), tol }')
+	echo "# $name: ${line#* }"
+	check "$name: attributed CPU agrees with the difference" test "${line%% *}" = 1
 }
-agree "mTLS on L4" "$(awk "BEGIN { print $cpu_l4tls - $cpu_l4 }")" "$tls_l4tls"
-agree "mTLS on HTTP" "$(awk "BEGIN { print $cpu_httptls - $cpu_http }")" "$tls_httptls"
-agree "HTTP on plaintext" "$(awk "BEGIN { print $cpu_http - $cpu_l4 }")" "$web_http"
-agree "HTTP on mTLS" "$(awk "BEGIN { print $cpu_httptls - $cpu_l4tls }")" "$web_httptls"
+agree "mTLS on L4" l4tls l4 "$tls_l4tls"
+agree "mTLS on HTTP" httptls http "$tls_httptls"
+agree "HTTP on plaintext" http l4 "$web_http"
+agree "HTTP on mTLS" httptls l4tls "$web_httptls"
 finish

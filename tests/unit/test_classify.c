@@ -287,9 +287,12 @@ static void test_leaf_up(void **state)
 {
 	struct frame u[3], k[2];
 
-	/* The leaf wins: malloc called by SSL_write is allocation. */
+	/* Allocation belongs to the feature that allocates: malloc called
+	 * by SSL_write is TLS; with no feature above it, allocation. */
 	u[0] = user_frame("malloc", "libc.so.6");
 	u[1] = user_frame("SSL_write", "libssl.so.3");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_TLS);
+	u[1] = user_frame("my_app_main", "app");
 	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_ALLOC);
 	/* An unmatched leaf: the first matching caller decides. */
 	u[0] = user_frame("some_helper", "envoy");

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "shell.h"
+
 #include "symbolize.h"
 
 #define ENVOY_SYM "_ZN5Envoy4Http5Http114ConnectionImpl8dispatchERNS_6Buffer8InstanceE"
@@ -62,19 +64,6 @@ struct child {
 	int in;			/* its stdin: closing it ends it */
 	uint64_t alpha, stat, lib;
 };
-
-__attribute__((format(printf, 1, 2)))
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd))
-		fail_msg("command failed: %s", cmd);
-}
 
 static void write_file(const char *name, const char *text)
 {

@@ -24,6 +24,8 @@
 #include <time.h>
 #include <cmocka.h>
 
+#include "shell.h"
+
 #include "unwind_table.h"
 
 #define LIBC "/usr/lib/x86_64-linux-gnu/libc.so.6"
@@ -110,19 +112,6 @@ struct check {
 	size_t none_rbp;	/* rbp rule a row cannot say */
 	size_t none_ra;		/* return address not at CFA - 8 */
 };
-
-__attribute__((format(printf, 1, 2)))
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(cmd, sizeof(cmd), fmt, ap);
-	va_end(ap);
-	if (system(cmd))
-		fail_msg("command failed: %s", cmd);
-}
 
 /* The number the shell command prints (hex, or decimal with @base 10). */
 __attribute__((format(printf, 2, 3)))
