@@ -703,6 +703,16 @@ static void report_symbols(const struct cpu_profile *out,
 		(unsigned long long)st->elf_unreadable);
 }
 
+static void report_cfi(const struct unwind_stats *st)
+{
+	fprintf(stderr,
+		"meshprof: CFI of %llu files loaded, %llu rows of %llu, for %llu process descriptions; %llu files without usable CFI\n",
+		(unsigned long long)st->files, (unsigned long long)st->rows,
+		(unsigned long long)st->max_rows,
+		(unsigned long long)st->procs,
+		(unsigned long long)st->failed);
+}
+
 int profile_collect(struct profiler *p, struct cpu_profile *out)
 {
 	uint64_t totals[PROFILE_TOTAL_MAX];
@@ -725,6 +735,8 @@ int profile_collect(struct profiler *p, struct cpu_profile *out)
 		return -1;
 	if (p->verbose)
 		report_symbols(out, symbolize_stats(p->sym));
+	if (p->verbose && p->unw)
+		report_cfi(unwinder_stats(p->unw));
 	return 0;
 }
 

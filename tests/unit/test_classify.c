@@ -316,6 +316,28 @@ static void test_leaf_up(void **state)
 	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_HTTP);
 }
 
+/* Event loops sit above everything they dispatch: they take only what
+ * nothing more specific claims, after the allocators and copies. */
+static void test_dispatchers(void **state)
+{
+	struct frame u[3];
+
+	u[0] = user_frame("ngx_http_parse_request_line", "nginx");
+	u[1] = user_frame("ngx_epoll_process_events", "nginx");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_HTTP);
+	u[0] = user_frame("malloc", "libc.so.6");
+	u[1] = user_frame(NULL, "nginx");
+	u[2] = user_frame("ngx_process_events_and_timers", "nginx");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 3), CAT_ALLOC);
+	u[0] = user_frame(NULL, "haproxy");
+	u[1] = user_frame("run_tasks_from_lists", "haproxy");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_SCHED);
+	/* The scheduler's primitives stay the leaf's. */
+	u[0] = user_frame("task_wakeup", "haproxy");
+	u[1] = user_frame("process_stream", "haproxy");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_SCHED);
+}
+
 static void test_fallback(void **state)
 {
 	struct frame u[2];
@@ -477,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_sched_alloc_syscall_family),
 		cmocka_unit_test(test_kernel_buckets),
 		cmocka_unit_test(test_leaf_up),
+		cmocka_unit_test(test_dispatchers),
 		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_other_unknown),
 		cmocka_unit_test(test_parse_and_order),
