@@ -56,6 +56,9 @@ enum unwind_kind {
 	UNWIND_PLT,		/* .plt entry: CFA = rsp + 8, plus 8 when
 				 * (rip & 15) >= cfa_off */
 	UNWIND_END,		/* return address undefined: outermost frame */
+	UNWIND_REG,		/* CFA = reg[reg] + cfa_off: hand-written
+				 * assembly (OpenSSL) anchoring its frame in
+				 * another general register */
 };
 
 struct unwind_row {
@@ -63,7 +66,7 @@ struct unwind_row {
 	__s32 cfa_off;
 	__s16 rbp_off;	/* caller's rbp saved at CFA + rbp_off; 0: rbp unchanged */
 	__u8 kind;	/* enum unwind_kind */
-	__u8 pad;
+	__u8 reg;	/* UNWIND_REG: DWARF register number (0-15) */
 };
 
 /* Executable mappings of one process, sorted by start, as the unwinder

@@ -45,6 +45,8 @@ struct cfi_walk {
 	struct profile_stack_buf *buf;
 	struct unwind_proc *proc;
 	__u64 ip, sp, bp;
+	__u64 regs[16];		/* general registers by DWARF number, as
+				 * the leaf had them (rsp, rbp unused) */
 	__u32 n;
 	bool complete;
 };
@@ -96,6 +98,12 @@ unwind_row_of(const struct unwind_mapping *m, __u64 addr)
 	return lo < hi ? NULL : best;
 }
 
+/* rbx, rbp, r12-r15 in DWARF numbers */
+static __always_inline bool is_callee_saved(__u8 reg)
+{
+	return reg == 3 || reg == 6 || reg >= 12;
+}
+
 static __always_inline bool unwind_cfa(const struct unwind_row *row,
 				       struct cfi_walk *st, __u64 *cfa)
 {
@@ -111,6 +119,15 @@ static __always_inline bool unwind_cfa(const struct unwind_row *row,
 					    (void *)(st->bp + row->cfa_off));
 	case UNWIND_PLT:
 		*cfa = st->sp + 8 + ((st->ip & 15) >= row->cfa_off ? 8 : 0);
+		return true;
+	case UNWIND_REG:
+		/* Registers are not restored frame by frame: above the leaf,
+		 * only a caller-saved register still holds the anchor, as
+		 * the assembly that uses one leaves it alone in its callees
+		 * (a callee-saved one may have been reused after saving). */
+		if (st->n && is_callee_saved(row->reg))
+			return false;
+		*cfa = st->regs[row->reg & 15] + row->cfa_off;
 		return true;
 	default:
 		return false;
@@ -186,6 +203,20 @@ static __always_inline long unwind_user(struct task_struct *task, __u32 tgid,
 	st.ip = regs->ip;
 	st.sp = regs->sp;
 	st.bp = regs->bp;
+	st.regs[0] = regs->ax;
+	st.regs[1] = regs->dx;
+	st.regs[2] = regs->cx;
+	st.regs[3] = regs->bx;
+	st.regs[4] = regs->si;
+	st.regs[5] = regs->di;
+	st.regs[8] = regs->r8;
+	st.regs[9] = regs->r9;
+	st.regs[10] = regs->r10;
+	st.regs[11] = regs->r11;
+	st.regs[12] = regs->r12;
+	st.regs[13] = regs->r13;
+	st.regs[14] = regs->r14;
+	st.regs[15] = regs->r15;
 	if (!unwind_mapping_of(st.proc, st.ip)) {
 		bpf_map_update_elem(&unwind_stale, &tgid, &one, BPF_ANY);
 		return -1;

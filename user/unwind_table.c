@@ -26,6 +26,7 @@
 /* x86-64 DWARF register numbers */
 #define REG_RBP 6
 #define REG_RSP 7
+#define REG_MAX_GP 15	/* rax..r15 */
 
 /* .eh_frame_hdr: version, eh_frame_ptr_enc, fde_count_enc, table_enc,
  * eh_frame_ptr and fde_count (4 bytes each in the encodings linkers
@@ -215,8 +216,11 @@ static bool cfa_rule(Dwarf_Frame *f, struct unwind_row *r)
 		r->kind = UNWIND_RBP;
 	else if (n == 2 && reg == REG_RBP && ops[1].atom == DW_OP_deref)
 		r->kind = UNWIND_RBP_DEREF;
+	else if (n == 1 && reg <= REG_MAX_GP)
+		r->kind = UNWIND_REG;
 	else
 		return false;
+	r->reg = r->kind == UNWIND_REG ? reg : 0;
 	r->cfa_off = off;
 	return true;
 }
@@ -273,7 +277,7 @@ static int push_row(struct builder *b, uint64_t pc, struct unwind_row r)
 		return -1;
 	}
 	if (last && last->kind == r.kind && last->cfa_off == r.cfa_off &&
-	    last->rbp_off == r.rbp_off)
+	    last->rbp_off == r.rbp_off && last->reg == r.reg)
 		return 0;
 	row = array_push((void **)&t->rows, &t->n, &b->cap, sizeof(*row));
 	if (!row) {

@@ -105,11 +105,12 @@ fi
 # only clock_gettime. With CFI (.eh_frame) the walk must reach main and
 # the C library's start-up frames; with frame pointers alone (-N) it
 # cannot, which shows the check can fail.
-# chain NAME: share of the child's burn_plain samples whose stack reaches
-# main through __libc_start_call_main.
+# chain NAME FUNCTION: share of the child's samples under FUNCTION whose
+# stack reaches main through __libc_start_call_main. burn_tls_like's
+# samples are mostly in OpenSSL's AES-GCM assembly, whose CFA is in rax.
 chain() {
-	awk '/^profburn;/ && /burn_plain/ { n = $NF; all += n
-		if ($0 ~ /;__libc_start_call_main;main;burn_plain/) full += n }
+	awk -v f="$2" '/^profburn;/ && index($0, f) { n = $NF; all += n
+		if ($0 ~ ";__libc_start_call_main;main;" f) full += n }
 		END { print all ? full / all : 0 }' "$dir/$1.folded"
 }
 # walk NAME [PROFRUN-ARGS]: profburn started first, so that its maps
@@ -128,18 +129,23 @@ walk() {
 	return $rc
 }
 if walk cfi; then
-	got=$(chain cfi)
-	echo "# cfi: $got of burn_plain samples walked to main; $(jq -r '"\(.cfi_complete) of \(.cfi_samples) CFI walks complete"' "$dir/cfi.json")"
+	got=$(chain cfi burn_plain)
+	tls=$(chain cfi burn_tls_like)
+	echo "# cfi: walked to main: $got of burn_plain samples, $tls of burn_tls_like samples; $(jq -r '"\(.cfi_complete) of \(.cfi_samples) CFI walks complete"' "$dir/cfi.json")"
 	check "cfi: user stacks walked with CFI" jqe '.cfi and .cfi_samples > 0' "$dir/cfi.json"
 	check "cfi: burn_plain samples reach main (>= 95%)" \
 		awk "BEGIN { exit !($got >= 0.95) }"
+	check "cfi: burn_tls_like samples reach main through libcrypto (>= 95%)" \
+		awk "BEGIN { exit !($tls >= 0.95) }"
+	check "cfi: walks reach the outermost frame (>= 95%)" \
+		jqe '.cfi_complete >= 0.95 * .cfi_samples' "$dir/cfi.json"
 	check "cfi: every sample of profburn was walked with CFI" \
 		jqe '.cfi_samples == .samples' "$dir/cfi.json"
 else
 	not_ok "cfi: sampler attached: $(cat "$dir/cfi.err")"
 fi
 if walk fponly -N; then
-	got=$(chain fponly)
+	got=$(chain fponly burn_plain)
 	echo "# frame pointers only: $got of burn_plain samples walked to main"
 	check "frame pointers only: burn_plain samples do not reach main" \
 		awk "BEGIN { exit !($got < 0.5) }"

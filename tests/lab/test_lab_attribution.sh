@@ -22,6 +22,15 @@ STRICT=${STRICT:-0}
 CONFIGS="l4 l4tls http httptls"
 declare -A scen=( [l4]=sidecar-tcp-plain [l4tls]=sidecar-tcp [http]=sidecar [httptls]=sidecar-mtls )
 
+CATS="tls http l7 l4 kernel-net kernel-net/loopback kernel-net/netfilter kernel-net/copy syscall sched alloc other unknown"
+
+# shares RUN: the sidecars' CPU per category, in percent
+shares() {
+	jq -r --arg cats "$CATS" '[.components[] | select(.role == "sidecar")] as $s
+		| ($s | map(.cpu.seconds) | add) as $t
+		| [$cats | split(" ")[] as $k | ($s | map(.cpu.categories[$k].seconds // 0) | add) / $t * 100] | @tsv' "$1"
+}
+
 # per_request RUN: sidecars' CPU, tls and http+l7 in µs per request
 per_request() {
 	jq -r '.workload.requests as $r | [.components[] | select(.role == "sidecar")] as $s
@@ -47,6 +56,7 @@ for r in $(seq "$ROUNDS"); do
 		wait $mp
 		if jqe '[.components[] | select(.role == "sidecar") | .cpu.samples] | add > 200' "$run.json" &&
 		   jqe '.workload.requests > 0' "$run.json"; then
+			shares "$run.json" >>"$LAB_TMP/$c.cats"
 			per_request "$run.json" | tee -a "$LAB_TMP/$c.tsv" |
 				awk -v c="$c" -v r="$r" '{ printf "# %s round %d: sidecars %.1f µs/request, tls %.1f, http+l7 %.1f\n", c, r, $1, $2, $3 }'
 		else
@@ -69,6 +79,11 @@ for c in $CONFIGS; do
 	df=$((df + n - 1))
 	echo "# $c (${scen[$c]}): $n rounds; sidecars $cpu µs/request, tls $tls, http+l7 $web"
 	check "$c: $ROUNDS rounds recorded" test "$n" -eq "$ROUNDS"
+done
+echo "# mean shares (%): $CATS"
+for c in $CONFIGS; do
+	awk -v c="$c" '{ for (i = 1; i <= NF; i++) s[i] += $i; n++ }
+		END { printf "# %-8s", c; for (i = 1; i <= NF; i++) printf " %5.1f", s[i] / n; print "" }' "$LAB_TMP/$c.cats"
 done
 sd=$(awk -v s="$ss" -v d="$df" 'BEGIN { print (d > 0 ? sqrt(s / d) : 0) }')
 echo "# run-to-run SD of the sidecars' CPU: $sd µs/request ($df degrees of freedom)"
