@@ -41,14 +41,28 @@ struct {
 	__type(value, __u8);
 } unwind_stale SEC(".maps");
 
-struct cfi_walk {
-	struct profile_stack_buf *buf;
-	struct unwind_proc *proc;
+/* Where the walk is. In a map rather than on the stack: the verifier
+ * treats values loaded from a map as unknown, so it checks one frame of
+ * the walk, not one per value the frame counter can take. */
+struct cfi_frame {
 	__u64 ip, sp, bp;
 	__u64 regs[16];		/* general registers by DWARF number, as
 				 * the leaf had them (rsp, rbp unused) */
-	__u32 n;
-	bool complete;
+	__u32 n;		/* frames in buf after the leaf */
+	__u32 complete;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cfi_frame);
+} cfi_frames SEC(".maps");
+
+struct cfi_walk {
+	struct profile_stack_buf *buf;
+	struct unwind_proc *proc;
+	struct cfi_frame *f;
 };
 
 /* The mapping holding @pc, or NULL. */
@@ -105,7 +119,7 @@ static __always_inline bool is_callee_saved(__u8 reg)
 }
 
 static __always_inline bool unwind_cfa(const struct unwind_row *row,
-				       struct cfi_walk *st, __u64 *cfa)
+				       struct cfi_frame *st, __u64 *cfa)
 {
 	switch (row->kind) {
 	case UNWIND_RSP:
@@ -134,27 +148,53 @@ static __always_inline bool unwind_cfa(const struct unwind_row *row,
 	}
 }
 
+/* The caller by the frame-pointer chain: rbp points at the saved rbp,
+ * with the return address above it. */
+static __always_inline bool frame_pointer_step(struct cfi_frame *st,
+					       __u64 *cfa, __u64 *ra)
+{
+	__u64 saved[2];
+
+	if (!st->bp ||
+	    bpf_probe_read_user(saved, sizeof(saved), (void *)st->bp))
+		return false;
+	*cfa = st->bp + 16;
+	*ra = saved[1];
+	st->bp = saved[0];
+	return true;
+}
+
 /* One frame up; returns 1 (bpf_loop: stop) when the walk ends. */
 static long unwind_step(__u64 i, void *arg)
 {
-	struct cfi_walk *st = arg;
+	struct cfi_walk *w = arg;
+	struct cfi_frame *st = w->f;
 	struct unwind_mapping *m;
 	struct unwind_row *row;
 	__u64 cfa, ra, pc;
 	__u32 n = st->n;
 
-	if (n >= PROFILE_STACK_DEPTH)
+	if (n >= PROFILE_STACK_DEPTH - 1)
 		return 1;
 	/* A return address points after the call; look up the call. */
 	pc = n ? st->ip - 1 : st->ip;
-	m = unwind_mapping_of(st->proc, pc);
-	if (!m || !m->row_count)
+	m = unwind_mapping_of(w->proc, pc);
+	if (!m)
 		return 1;
+	if (!m->row_count) {
+		/* No CFI (Go, or a file without .eh_frame_hdr): one step
+		 * by frame pointer, the only other record of the caller. A
+		 * zero rbp is where the chain ends (_start, thread starts). */
+		st->complete = !st->bp;
+		if (!frame_pointer_step(st, &cfa, &ra))
+			return 1;
+		goto next;
+	}
 	row = unwind_row_of(m, pc - m->bias);
 	if (!row)
 		return 1;
 	if (row->kind == UNWIND_END) {
-		st->complete = true;
+		st->complete = 1;
 		return 1;
 	}
 	if (!unwind_cfa(row, st, &cfa) ||
@@ -164,15 +204,14 @@ static long unwind_step(__u64 i, void *arg)
 	    bpf_probe_read_user(&st->bp, sizeof(st->bp),
 				(void *)(cfa + row->rbp_off)))
 		return 1;
+next:
 	if (!ra) {
-		st->complete = true;
+		st->complete = 1;
 		return 1;
 	}
 	st->sp = cfa;
 	st->ip = ra;
-	if (n + 1 >= PROFILE_STACK_DEPTH)
-		return 1;
-	st->buf->ips[n + 1] = ra;
+	w->buf->ips[n + 1] = ra;
 	st->n = n + 1;
 	return 0;
 }
@@ -188,44 +227,49 @@ static __always_inline long unwind_user(struct task_struct *task, __u32 tgid,
 					struct profile_stack_buf *buf,
 					bool *complete)
 {
-	struct cfi_walk st = { .buf = buf };
+	struct cfi_walk w = { .buf = buf };
+	struct cfi_frame *st;
 	struct pt_regs *regs;
+	__u32 zero = 0;
 	__u8 one = 1;
 
-	st.proc = bpf_map_lookup_elem(&unwind_procs, &tgid);
-	if (!st.proc || (task->flags & PF_KTHREAD))
+	w.proc = bpf_map_lookup_elem(&unwind_procs, &tgid);
+	w.f = st = bpf_map_lookup_elem(&cfi_frames, &zero);
+	if (!w.proc || !st || (task->flags & PF_KTHREAD))
 		return -1;
 	/* The user registers saved at kernel entry, whether the tick came
 	 * in user or in kernel mode. */
 	regs = (struct pt_regs *)bpf_task_pt_regs(task);
 	if (!regs)
 		return -1;
-	st.ip = regs->ip;
-	st.sp = regs->sp;
-	st.bp = regs->bp;
-	st.regs[0] = regs->ax;
-	st.regs[1] = regs->dx;
-	st.regs[2] = regs->cx;
-	st.regs[3] = regs->bx;
-	st.regs[4] = regs->si;
-	st.regs[5] = regs->di;
-	st.regs[8] = regs->r8;
-	st.regs[9] = regs->r9;
-	st.regs[10] = regs->r10;
-	st.regs[11] = regs->r11;
-	st.regs[12] = regs->r12;
-	st.regs[13] = regs->r13;
-	st.regs[14] = regs->r14;
-	st.regs[15] = regs->r15;
-	if (!unwind_mapping_of(st.proc, st.ip)) {
+	st->ip = regs->ip;
+	st->sp = regs->sp;
+	st->bp = regs->bp;
+	st->regs[0] = regs->ax;
+	st->regs[1] = regs->dx;
+	st->regs[2] = regs->cx;
+	st->regs[3] = regs->bx;
+	st->regs[4] = regs->si;
+	st->regs[5] = regs->di;
+	st->regs[8] = regs->r8;
+	st->regs[9] = regs->r9;
+	st->regs[10] = regs->r10;
+	st->regs[11] = regs->r11;
+	st->regs[12] = regs->r12;
+	st->regs[13] = regs->r13;
+	st->regs[14] = regs->r14;
+	st->regs[15] = regs->r15;
+	st->n = 0;
+	st->complete = 0;
+	if (!unwind_mapping_of(w.proc, st->ip)) {
 		bpf_map_update_elem(&unwind_stale, &tgid, &one, BPF_ANY);
 		return -1;
 	}
 	__builtin_memset(buf, 0, sizeof(*buf));
-	buf->ips[0] = st.ip;
-	bpf_loop(PROFILE_STACK_DEPTH, unwind_step, &st, 0);
-	*complete = st.complete;
-	return st.n + 1;
+	buf->ips[0] = st->ip;
+	bpf_loop(PROFILE_STACK_DEPTH, unwind_step, &w, 0);
+	*complete = st->complete;
+	return st->n + 1;
 }
 
 #endif

@@ -109,16 +109,17 @@ fi
 # stack reaches main through __libc_start_call_main. burn_tls_like's
 # samples are mostly in OpenSSL's AES-GCM assembly, whose CFA is in rax.
 chain() {
-	awk -v f="$2" '/^profburn;/ && index($0, f) { n = $NF; all += n
+	awk -v f="$2" '/^(profburn|fpburn);/ && index($0, f) { n = $NF; all += n
 		if ($0 ~ ";__libc_start_call_main;main;" f) full += n }
 		END { print all ? full / all : 0 }' "$dir/$1.folded"
 }
-# walk NAME [PROFRUN-ARGS]: profburn started first, so that its maps
-# (libcrypto is loaded with dlopen) are known when the window opens.
+# walk NAME [PROFRUN-ARGS]: profburn ($WALK_BIN, default the one built
+# by make) started first, so that its maps (libcrypto is loaded with
+# dlopen) are known when the window opens.
 walk() {
 	local name=$1 pid rc
 	shift
-	"$BURN" --tls-ms 3000 --plain-ms 2000 --out "$dir/$name.truth" &
+	"${WALK_BIN:-$BURN}" --tls-ms 3000 --plain-ms 2000 --out "$dir/$name.truth" &
 	pid=$!
 	sleep 0.3
 	"$PROFRUN" -F $HZ -f "$dir/$name.folded" "$@" -d 1.5 -p $pid \
@@ -143,6 +144,20 @@ if walk cfi; then
 		jqe '.cfi_samples == .samples' "$dir/cfi.json"
 else
 	not_ok "cfi: sampler attached: $(cat "$dir/cfi.err")"
+fi
+# Code with frame pointers but no CFI, as Go builds it: profburn built
+# with -fno-omit-frame-pointer and its .eh_frame removed. The walk steps
+# by frame pointer through it and goes on with CFI in libc.
+gcc -O2 -fno-omit-frame-pointer -o "$dir/fpburn" "$TOP/tests/workload/profburn.c" -lm &&
+	objcopy --remove-section=.eh_frame --remove-section=.eh_frame_hdr "$dir/fpburn"
+check "a profburn without .eh_frame is built" test -x "$dir/fpburn"
+if WALK_BIN=$dir/fpburn walk nocfi; then
+	got=$(chain nocfi burn_plain)
+	echo "# no CFI, frame pointers: $got of burn_plain samples walked to main; $(jq -r '"\(.cfi_complete) of \(.cfi_samples) walks complete"' "$dir/nocfi.json")"
+	check "no CFI in the binary: burn_plain samples reach main by frame pointers (>= 95%)" \
+		awk "BEGIN { exit !($got >= 0.95) }"
+else
+	not_ok "nocfi: sampler attached: $(cat "$dir/nocfi.err")"
 fi
 if walk fponly -N; then
 	got=$(chain fponly burn_plain)
