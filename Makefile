@@ -115,7 +115,7 @@ bench: deps
 # enough rounds for the 25% agreement alone (docs/attribution.md).
 validate: deps
 	@$(MAKE) --no-print-directory all tools
-	@ROUNDS=8 SECS=10 STRICT=1 tests/lab/test_lab_attribution.sh
+	@ROUNDS=8 SECS=10 STRICT=1 bash tests/lab/test_lab_attribution.sh
 
 clean:
 	rm -rf $(BUILD) meshprof
