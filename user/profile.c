@@ -199,6 +199,8 @@ static void describe(struct profiler *p, pid_t tgid)
 		unwinder_add(p->unw, p->sym, tgid);
 }
 
+/* The processes known at start: in the filter when there is one, and
+ * described now, so that their tables are not built inside the window. */
 static int fill_filter(struct profiler *p, const struct profile_opts *o)
 {
 	size_t i;
@@ -292,7 +294,7 @@ static int open_sampler(struct profiler *p, const struct profile_opts *o,
 			 " (needs root, or CAP_BPF and CAP_PERFMON)" : "");
 		return -1;
 	}
-	if (p->filter && fill_filter(p, o)) {
+	if (fill_filter(p, o)) {
 		snprintf(err, err_len,
 			 "more processes to sample than the filter holds (%u)",
 			 bpf_map__max_entries(p->skel->maps.allowed_tgids));
@@ -307,7 +309,7 @@ static int start(struct profiler *p, const struct profile_opts *o,
 	int cpu;
 
 	p->hz = o->frequency_hz ? o->frequency_hz : PROFILE_DEFAULT_HZ;
-	p->filter = o->tgids != NULL;
+	p->filter = o->only_tgids;
 	p->verbose = o->verbose;
 	p->ncpus = libbpf_num_possible_cpus();
 	if (check_frequency(p->hz, err, err_len) ||

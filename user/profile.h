@@ -31,8 +31,9 @@
 
 struct profile_opts {
 	unsigned int frequency_hz;	/* 0: PROFILE_DEFAULT_HZ */
-	const pid_t *tgids;		/* sample only these (--only mesh); */
-	size_t ntgids;			/* NULL: every process */
+	const pid_t *tgids;		/* described at start (maps, CFI), */
+	size_t ntgids;			/* before the window opens */
+	bool only_tgids;		/* sample only these (--only mesh) */
 	unsigned int max_tgids;		/* 0: 4096; room for profile_allow() */
 	unsigned int max_stacks;	/* 0: 16384 distinct stacks */
 	unsigned int max_counts;	/* 0: 32768 (tgid, stacks) entries */

@@ -359,8 +359,9 @@ static int start_profile(struct profiling *pf, const struct record_args *a)
 {
 	struct profile_opts po = {
 		.frequency_hz = a->frequency,
-		.tgids = a->only_mesh ? pf->pids : NULL,
-		.ntgids = a->only_mesh ? pf->npids : 0,
+		.tgids = pf->pids,
+		.ntgids = pf->npids,
+		.only_tgids = a->only_mesh,
 		.categories = a->categories,
 		.no_cfi = a->no_cfi,
 		.verbose = a->verbose,

@@ -266,10 +266,9 @@ int main(int argc, char **argv)
 		}
 		a.pids[a.npids++] = child;
 	}
-	if (!a.all) {
-		a.opts.tgids = a.pids;
-		a.opts.ntgids = a.npids;
-	}
+	a.opts.tgids = a.pids;
+	a.opts.ntgids = a.npids;
+	a.opts.only_tgids = !a.all;
 	if (profile_start(&p, &a.opts, err, sizeof(err))) {
 		fprintf(stderr, "profrun: %s\n", err);
 		if (child > 0)
