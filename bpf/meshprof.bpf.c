@@ -153,10 +153,7 @@ static const struct lat_hist zero_lat;
 
 static __always_inline void count_drop(__u32 reason)
 {
-	__u64 *cnt = bpf_map_lookup_elem(&drops, &reason);
-
-	if (cnt)
-		(*cnt)++;
+	percpu_count(&drops, reason);
 }
 
 static __always_inline struct proc_stats *stats_of(__u32 tgid)

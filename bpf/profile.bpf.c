@@ -20,7 +20,6 @@
 #include "profile_defs.h"
 #include "maps.bpf.h"
 
-#define EEXIST 17
 #define PF_KTHREAD 0x00200000
 
 #include "unwind.bpf.h"
@@ -84,14 +83,6 @@ struct {
 
 static const __u64 zero;
 
-static __always_inline void bump(void *map, __u32 idx)
-{
-	__u64 *cnt = bpf_map_lookup_elem(map, &idx);
-
-	if (cnt)
-		(*cnt)++;
-}
-
 /* FNV-1a over the frames; the top bit keeps ids clear of NONE and LOST. */
 static __always_inline __u64 hash_frames(const struct profile_stack_buf *b,
 					 long n)
@@ -119,7 +110,7 @@ static __always_inline __u64 store_stack(struct profile_stack_buf *buf,
 		return id;
 	err = bpf_map_update_elem(&stacks, &id, buf, BPF_NOEXIST);
 	if (err && err != -EEXIST) {
-		bump(&drops, PROFILE_DROP_STACKS_FULL);
+		percpu_count(&drops, PROFILE_DROP_STACKS_FULL);
 		return PROFILE_STACK_LOST;
 	}
 	return id;
@@ -145,9 +136,9 @@ static __always_inline __u64 user_stack(struct bpf_perf_event_data *ctx,
 		len = unwind_user(bpf_get_current_task_btf(), tgid, buf,
 				  &complete);
 	if (len >= 0) {
-		bump(&totals, PROFILE_CFI);
+		percpu_count(&totals, PROFILE_CFI);
 		if (complete)
-			bump(&totals, PROFILE_CFI_COMPLETE);
+			percpu_count(&totals, PROFILE_CFI_COMPLETE);
 		return store_stack(buf, len);
 	}
 	len = bpf_get_stack(ctx, buf->ips, sizeof(buf->ips),
@@ -164,14 +155,14 @@ int sample(struct bpf_perf_event_data *ctx)
 	__u32 zero_idx = 0;
 	__u64 *cnt;
 
-	bump(&totals, PROFILE_SEEN);
+	percpu_count(&totals, PROFILE_SEEN);
 	/* pid 0 is the idle task: no process spent that CPU. */
 	if (!(__u32)id) {
-		bump(&totals, PROFILE_IDLE);
+		percpu_count(&totals, PROFILE_IDLE);
 		return 0;
 	}
 	if (filter_tgids && !bpf_map_lookup_elem(&allowed_tgids, &key.tgid)) {
-		bump(&totals, PROFILE_FILTERED);
+		percpu_count(&totals, PROFILE_FILTERED);
 		return 0;
 	}
 	buf = bpf_map_lookup_elem(&scratch, &zero_idx);
@@ -181,7 +172,7 @@ int sample(struct bpf_perf_event_data *ctx)
 	key.user_stack = user_stack(ctx, buf, key.tgid);
 	cnt = bpf_map_lookup_or_try_init(&counts, &key, &zero);
 	if (!cnt) {
-		bump(&drops, PROFILE_DROP_COUNTS_FULL);
+		percpu_count(&drops, PROFILE_DROP_COUNTS_FULL);
 		return 0;
 	}
 	__sync_fetch_and_add(cnt, 1);

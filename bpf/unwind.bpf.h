@@ -62,6 +62,7 @@ struct {
 struct cfi_walk {
 	struct profile_stack_buf *buf;
 	struct unwind_proc *proc;
+	struct unwind_mapping *leaf;	/* found before the walk */
 	struct cfi_frame *f;
 };
 
@@ -178,7 +179,7 @@ static long unwind_step(__u64 i, void *arg)
 		return 1;
 	/* A return address points after the call; look up the call. */
 	pc = n ? st->ip - 1 : st->ip;
-	m = unwind_mapping_of(w->proc, pc);
+	m = n ? unwind_mapping_of(w->proc, pc) : w->leaf;
 	if (!m)
 		return 1;
 	if (!m->row_count) {
@@ -261,7 +262,8 @@ static __always_inline long unwind_user(struct task_struct *task, __u32 tgid,
 	st->regs[15] = regs->r15;
 	st->n = 0;
 	st->complete = 0;
-	if (!unwind_mapping_of(w.proc, st->ip)) {
+	w.leaf = unwind_mapping_of(w.proc, st->ip);
+	if (!w.leaf) {
 		bpf_map_update_elem(&unwind_stale, &tgid, &one, BPF_ANY);
 		return -1;
 	}
