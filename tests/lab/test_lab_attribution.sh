@@ -69,16 +69,16 @@ done
 # sum of squared deviations, pooled over the configurations for the
 # run-to-run variance (one estimate from all rounds is steadier than four
 # from three rounds each).
+declare -A rounds cpu tls web
 ss=0 df=0
 for c in $CONFIGS; do
-	read -r n cpu dev tls web < <(awk '{ n++; s += $1; q += $1 * $1; t += $2; w += $3 }
+	read -r "rounds[$c]" "cpu[$c]" dev "tls[$c]" "web[$c]" < <(awk '{ n++; s += $1; q += $1 * $1; t += $2; w += $3 }
 		END { m = s / n; d = q - n * m * m
 		      printf "%d %.2f %.4f %.2f %.2f\n", n, m, d < 0 ? 0 : d, t / n, w / n }' "$LAB_TMP/$c.tsv")
-	eval "n_$c=$n cpu_$c=$cpu tls_$c=$tls web_$c=$web"
 	ss=$(awk -v a="$ss" -v b="$dev" 'BEGIN { print a + b }')
-	df=$((df + n - 1))
-	echo "# $c (${scen[$c]}): $n rounds; sidecars $cpu µs/request, tls $tls, http+l7 $web"
-	check "$c: $ROUNDS rounds recorded" test "$n" -eq "$ROUNDS"
+	df=$((df + rounds[$c] - 1))
+	echo "# $c (${scen[$c]}): ${rounds[$c]} rounds; sidecars ${cpu[$c]} µs/request, tls ${tls[$c]}, http+l7 ${web[$c]}"
+	check "$c: $ROUNDS rounds recorded" test "${rounds[$c]}" -eq "$ROUNDS"
 done
 echo "# mean shares (%): $CATS"
 for c in $CONFIGS; do
@@ -88,20 +88,24 @@ done
 sd=$(awk -v s="$ss" -v d="$df" 'BEGIN { print (d > 0 ? sqrt(s / d) : 0) }')
 echo "# run-to-run SD of the sidecars' CPU: $sd µs/request ($df degrees of freedom)"
 
-share() { awk -v a="$2" -v b="$1" 'BEGIN { print (b > 0 ? a / b : 0) }'; }
-below() { awk "BEGIN { exit !($1 < $2) }"; }
-above() { awk "BEGIN { exit !($1 >= $2) }"; }
+# share_is CONFIG CATEGORY-TABLE below|above LIMIT: the category's share of
+# the sidecars' CPU in CONFIG against LIMIT.
+share_is() {
+	local -n part=$2
+	awk -v a="${part[$1]}" -v b="${cpu[$1]}" -v op="$3" -v l="$4" \
+		'BEGIN { s = b > 0 ? a / b : 0; exit !(op == "below" ? s < l : s >= l) }'
+}
 for c in l4 http; do
-	check "$c: tls near zero without TLS" below "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$tls_$c)")" 0.02
+	check "$c: tls near zero without TLS" share_is $c tls below 0.02
 done
 for c in l4tls httptls; do
-	check "$c: tls substantial with mTLS" above "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$tls_$c)")" 0.10
+	check "$c: tls substantial with mTLS" share_is $c tls above 0.10
 done
 for c in l4 l4tls; do
-	check "$c: http+l7 near zero in L4 mode" below "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$web_$c)")" 0.02
+	check "$c: http+l7 near zero in L4 mode" share_is $c web below 0.02
 done
 for c in http httptls; do
-	check "$c: http+l7 substantial in HTTP mode" above "$(share "$(eval echo \$cpu_$c)" "$(eval echo \$web_$c)")" 0.05
+	check "$c: http+l7 substantial in HTTP mode" share_is $c web above 0.05
 done
 
 # agree NAME ON OFF ATTRIBUTED: the feature's CPU (ON - OFF) against the
@@ -109,8 +113,7 @@ done
 # errors of the difference where that is wider (not with STRICT=1).
 agree() {
 	local name=$1 on=$2 off=$3 attr=$4 line
-	line=$(awk -v a="$(eval echo \$cpu_$on)" -v b="$(eval echo \$cpu_$off)" \
-		-v na="$(eval echo \$n_$on)" -v nb="$(eval echo \$n_$off)" \
+	line=$(awk -v a="${cpu[$on]}" -v b="${cpu[$off]}" -v na="${rounds[$on]}" -v nb="${rounds[$off]}" \
 		-v sd="$sd" -v t="$attr" -v strict="$STRICT" 'BEGIN {
 		d = a - b; se = sd * sqrt(1 / na + 1 / nb); tol = 0.25 * d
 		if (!strict && 3 * se > tol) tol = 3 * se
@@ -120,8 +123,8 @@ agree() {
 	echo "# $name: ${line#* }"
 	check "$name: attributed CPU agrees with the difference" test "${line%% *}" = 1
 }
-agree "mTLS on L4" l4tls l4 "$tls_l4tls"
-agree "mTLS on HTTP" httptls http "$tls_httptls"
-agree "HTTP on plaintext" http l4 "$web_http"
-agree "HTTP on mTLS" httptls l4tls "$web_httptls"
+agree "mTLS on L4" l4tls l4 "${tls[l4tls]}"
+agree "mTLS on HTTP" httptls http "${tls[httptls]}"
+agree "HTTP on plaintext" http l4 "${web[http]}"
+agree "HTTP on mTLS" httptls l4tls "${web[httptls]}"
 finish
