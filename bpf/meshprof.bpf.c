@@ -192,20 +192,13 @@ static __always_inline void record_wait(__u32 tgid, struct proc_stats *st,
 	__sync_fetch_and_add(&hist->slots[slot], 1);
 }
 
-/*
- * Charges the slice that @prev is leaving and the run-queue wait that came
- * before it. The scheduler's own per-thread totals (the numbers behind
- * /proc/PID/schedstat) give both exactly; a thread not seen since attach
- * falls back to the time since this CPU's last switch.
- */
 /* What the switch handler needs of the two tasks. Each entry point reads
  * it the cheapest way its program type allows: tp_btf loads fields
  * directly, raw_tp goes through bpf_probe_read_kernel. */
 struct switch_info {
 	__u32 prev_tid;
 	__u32 prev_tgid;
-	__u32 next_tid;
-	__u32 next_tgid;
+	__u32 next_tgid;	/* 0: the idle task */
 	long prev_state;		/* TASK_RUNNING when preempted */
 	struct thread_mark prev_mark;
 };
@@ -264,7 +257,7 @@ static __always_inline int on_switch(const struct switch_info *si)
 	if (si->prev_tid)
 		charge_prev(si, slice, now);
 	slice->since_ns = now;
-	slice->tgid = si->next_tid ? si->next_tgid : 0;
+	slice->tgid = si->next_tgid;
 	return 0;
 }
 
@@ -282,18 +275,18 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	struct switch_info si = {
-		.prev_tid = prev->pid,
-		.prev_tgid = prev->tgid,
-		.next_tid = next->pid,
-		.next_tgid = next->tgid,
-		.prev_mark.oncpu_ns = prev->se.sum_exec_runtime,
-		.prev_mark.run_delay_ns = task_run_delay_btf(prev),
-	};
+	struct switch_info si;
 
 	if (!counting)
 		return 0;
-	si.prev_state = preempt ? TASK_RUNNING : task_state_btf(prev);
+	si = (struct switch_info){
+		.prev_tid = prev->pid,
+		.prev_tgid = prev->tgid,
+		.next_tgid = next->tgid,
+		.prev_state = preempt ? TASK_RUNNING : task_state_btf(prev),
+		.prev_mark.oncpu_ns = prev->se.sum_exec_runtime,
+		.prev_mark.run_delay_ns = task_run_delay_btf(prev),
+	};
 	return on_switch(&si);
 }
 
@@ -301,18 +294,18 @@ SEC("raw_tp/sched_switch")
 int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
 {
-	struct switch_info si = {
-		.prev_tid = BPF_CORE_READ(prev, pid),
-		.prev_tgid = BPF_CORE_READ(prev, tgid),
-		.next_tid = BPF_CORE_READ(next, pid),
-		.next_tgid = BPF_CORE_READ(next, tgid),
-		.prev_mark.oncpu_ns = BPF_CORE_READ(prev, se.sum_exec_runtime),
-		.prev_mark.run_delay_ns = task_run_delay(prev),
-	};
+	struct switch_info si;
 
 	if (!counting)
 		return 0;
-	si.prev_state = preempt ? TASK_RUNNING : task_state(prev);
+	si = (struct switch_info){
+		.prev_tid = BPF_CORE_READ(prev, pid),
+		.prev_tgid = BPF_CORE_READ(prev, tgid),
+		.next_tgid = BPF_CORE_READ(next, tgid),
+		.prev_state = preempt ? TASK_RUNNING : task_state(prev),
+		.prev_mark.oncpu_ns = BPF_CORE_READ(prev, se.sum_exec_runtime),
+		.prev_mark.run_delay_ns = task_run_delay(prev),
+	};
 	return on_switch(&si);
 }
 
@@ -728,11 +721,12 @@ static __always_inline struct sock *fd_inet_sock(long fd)
  * at entry, when the descriptor is still valid, and count at exit. */
 static __always_inline int io_enter(bool send, long fd)
 {
-	__u32 tid = bpf_get_current_pid_tgid();
 	struct inflight_io io = { .send = send };
+	__u32 tid;
 
 	if (!counting)
 		return 0;
+	tid = bpf_get_current_pid_tgid();
 	io.sk = (__u64)fd_inet_sock(fd);
 	if (!io.sk)
 		return 0;
@@ -743,11 +737,12 @@ static __always_inline int io_enter(bool send, long fd)
 
 static __always_inline int io_exit(long ret)
 {
-	__u32 tid = bpf_get_current_pid_tgid();
 	struct inflight_io *inflight, io;
+	__u32 tid;
 
 	if (!counting)
 		return 0;
+	tid = bpf_get_current_pid_tgid();
 	inflight = bpf_map_lookup_elem(&inflight_io, &tid);
 	if (!inflight)
 		return 0;
