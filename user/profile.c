@@ -192,7 +192,6 @@ static int attach_cpus(struct profiler *p, char *err, size_t err_len)
 /* Snapshots @tgid's maps for symbols and gives its CFI to the sampler. */
 static void describe(struct profiler *p, pid_t tgid)
 {
-	set_add(&p->captured, tgid);
 	if (symbolize_snapshot(p->sym, tgid))
 		return;
 	if (p->unw)
@@ -208,6 +207,7 @@ static int fill_filter(struct profiler *p, const struct profile_opts *o)
 	for (i = 0; i < o->ntgids; i++) {
 		if (profile_allow(p, o->tgids[i]))
 			return -1;
+		set_add(&p->captured, o->tgids[i]);
 		describe(p, o->tgids[i]);
 	}
 	return 0;
@@ -427,6 +427,7 @@ void profile_poll(struct profiler *p)
 
 void profile_snapshot(struct profiler *p, pid_t pid)
 {
+	set_add(&p->captured, pid);
 	describe(p, pid);
 }
 
