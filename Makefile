@@ -89,7 +89,7 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
 $(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
+$(BUILD)/tests/%: tests/workload/%.c tests/workload/loopback.h | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lm
 
 tools: $(TOOL_BINS)

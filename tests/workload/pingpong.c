@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loopback.h"
+
 static void die(const char *what)
 {
 	perror(what);
@@ -38,8 +40,7 @@ static void bounce(int fd, long rounds, int first)
 
 int main(int argc, char **argv)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
+	struct sockaddr_in addr;
 	long rounds = argc > 1 ? atol(argv[1]) : 0;
 	struct timespec t0, t1;
 	int lfd, fd, one = 1;
@@ -49,10 +50,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: pingpong ROUNDS\n");
 		return 2;
 	}
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&addr, &len))
+	lfd = loopback_listen(&addr);
+	if (lfd < 0)
 		die("listen");
 	child = fork();
 	if (child < 0)

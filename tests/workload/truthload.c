@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loopback.h"
+
 static void die(const char *what)
 {
 	fprintf(stderr, "truthload: %s: %s\n", what, strerror(errno));
@@ -116,11 +118,10 @@ int main(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{}
 	};
-	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct sockaddr_in addr;
 	long cpu_ms = 0, blocks = 0;
 	unsigned long long bytes = 0;
 	const char *out_path = NULL;
-	socklen_t len = sizeof(addr);
 	FILE *out;
 	pid_t child;
 	int c, lfd;
@@ -142,10 +143,8 @@ int main(int argc, char **argv)
 	if (!out)
 		die(out_path);
 
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    listen(lfd, 1) || getsockname(lfd, (struct sockaddr *)&addr, &len))
+	lfd = loopback_listen(&addr);
+	if (lfd < 0)
 		die("listen");
 	child = fork();
 	if (child < 0)
