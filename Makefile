@@ -9,9 +9,13 @@ VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 BUILD := build
 .DEFAULT_GOAL := all
+# user/ is grouped by stage of the data flow (docs/design.md); each folder
+# is on the include path, so headers are named without their folder.
+USER_DIRS := lib model identity classify collect attribute score output cmd
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf -Iuser \
-	-DMESHPROF_VERSION='"$(VERSION)"'
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf \
+	$(addprefix -Iuser/,$(USER_DIRS)) -DMESHPROF_VERSION='"$(VERSION)"'
+DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
 LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm
@@ -19,8 +23,8 @@ LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-USER_SRCS := $(filter-out user/main.c,$(wildcard user/*.c))
-USER_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(USER_SRCS))
+USER_SRCS := $(filter-out user/cmd/main.c,$(wildcard $(addprefix user/,$(addsuffix /*.c,$(USER_DIRS)))))
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
@@ -61,17 +65,20 @@ vmlinux:
 $(BUILD):
 	mkdir -p $(BUILD)/tests
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/*.h | $(BUILD)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/%.o: user/%.c user/*.h bpf/*.h $(SKELS) | $(BUILD)
-	$(CC) $(CFLAGS) -c $< -o $@
+# Every user object waits for the skeletons: -MMD only knows a header
+# once the first build has seen it included.
+$(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-# The category rules are built into classify.o with .incbin.
-$(BUILD)/classify.o: user/categories.conf
+# The category rules are built into categories.o with .incbin.
+$(BUILD)/user/classify/categories.o: user/classify/categories.conf
 
 # Keep the skeletons: user objects are rebuilt whenever they go missing.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -79,18 +86,18 @@ $(BUILD)/classify.o: user/categories.conf
 $(BUILD)/libmeshprof.a: $(USER_OBJS)
 	$(AR) rcs $@ $^
 
-meshprof: user/main.c $(BUILD)/libmeshprof.a
-	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
+meshprof: user/cmd/main.c $(BUILD)/libmeshprof.a
+	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $(BUILD)/main.d $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
-	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -lcmocka -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -lcmocka -o $@
 
 # Test drivers that call meshprof's library directly.
 $(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
-	$(CC) $(CFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
 
-$(BUILD)/tests/%: tests/workload/%.c tests/workload/loopback.h | $(BUILD)
-	$(CC) $(CFLAGS) $< -o $@ -lm
+$(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ -lm
 
 tools: $(TOOL_BINS)
 
@@ -119,3 +126,5 @@ validate: deps
 
 clean:
 	rm -rf $(BUILD) meshprof
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

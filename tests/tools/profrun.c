@@ -27,7 +27,7 @@
 #include <sys/wait.h>
 #include <json-c/json.h>
 
-#include "profile.h"
+#include "sampler.h"
 
 #define MAX_PIDS 64
 #define POLL_MS 100

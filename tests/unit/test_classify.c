@@ -11,7 +11,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "classify.h"
+#include "categories.h"
 
 #define ERR_LEN 256
 #define MAX_FRAMES 8

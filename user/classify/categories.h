@@ -4,8 +4,8 @@
  * networking... from rules on function and file names (user/categories.conf,
  * docs/attribution.md).
  */
-#ifndef MESHPROF_CLASSIFY_H
-#define MESHPROF_CLASSIFY_H
+#ifndef MESHPROF_CATEGORIES_H
+#define MESHPROF_CATEGORIES_H
 
 #include <stddef.h>
 #include "symbolize.h"

@@ -13,8 +13,8 @@
  *	profile_write_folded()		flame graph input (optional)
  *	cpu_profile_free(), profile_free()
  */
-#ifndef MESHPROF_PROFILE_H
-#define MESHPROF_PROFILE_H
+#ifndef MESHPROF_SAMPLER_H
+#define MESHPROF_SAMPLER_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -23,7 +23,7 @@
 #include <sys/types.h>
 #include <linux/types.h>
 
-#include "classify.h"
+#include "categories.h"
 #include "profile_defs.h"
 
 #define PROFILE_DEFAULT_HZ 49	/* production: off the 100/1000 Hz beats */

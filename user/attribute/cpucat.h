@@ -3,7 +3,7 @@
 #ifndef MESHPROF_CPUCAT_H
 #define MESHPROF_CPUCAT_H
 
-#include "profile.h"
+#include "sampler.h"
 #include "run.h"
 
 /* Adds each profiled process's samples per category to its record. */

@@ -7,10 +7,10 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include "collect.h"
+#include "engine.h"
 #include "commands.h"
 #include "component.h"
-#include "probe.h"
+#include "probes.h"
 #include "runjson.h"
 #include "table.h"
 #include "smp.h"
@@ -19,7 +19,7 @@
 #include "workload.h"
 #include "array.h"
 #include "cpucat.h"
-#include "profile.h"
+#include "sampler.h"
 #include <stdlib.h>
 
 static const char usage[] =

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Loads meshprof.bpf.c, attaches it and turns its maps into processes. */
-#ifndef MESHPROF_COLLECT_H
-#define MESHPROF_COLLECT_H
+#ifndef MESHPROF_ENGINE_H
+#define MESHPROF_ENGINE_H
 
 #include <stdbool.h>
 #include "rules.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* What this kernel and this process can do, found out before loading. */
-#ifndef MESHPROF_PROBE_H
-#define MESHPROF_PROBE_H
+#ifndef MESHPROF_PROBES_H
+#define MESHPROF_PROBES_H
 
 #include <stdbool.h>
 #include <stddef.h>

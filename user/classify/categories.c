@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
+#include "categories.h"
 #include "textfile.h"
 
 /* The shipped rules, built in so that meshprof is one file. The path is
@@ -26,7 +26,7 @@ __asm__(".section .rodata\n"
 	".global meshprof_categories_conf\n"
 	".hidden meshprof_categories_conf\n"
 	"meshprof_categories_conf:\n"
-	".incbin \"user/categories.conf\"\n"
+	".incbin \"user/classify/categories.conf\"\n"
 	".byte 0\n"
 	".previous\n");
 extern const char meshprof_categories_conf[]

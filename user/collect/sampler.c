@@ -21,7 +21,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "profile.h"
+#include "sampler.h"
 #include "profile.skel.h"
 #include "symbolize.h"
 #include "unwind.h"

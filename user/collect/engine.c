@@ -9,9 +9,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "array.h"
-#include "collect.h"
+#include "engine.h"
 #include "meshprof.skel.h"
-#include "probe.h"
+#include "probes.h"
 #include "procinfo.h"
 
 /* An exited process's last context switch comes after its exit event:

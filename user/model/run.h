@@ -11,7 +11,7 @@
 #include "cgroup.h"
 #include "rules.h"
 #include "lathist.h"
-#include "classify.h"
+#include "categories.h"
 #include "profile_defs.h"
 
 #define COMM_LEN 16

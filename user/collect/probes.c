@@ -11,7 +11,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "probe.h"
+#include "probes.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 #ifndef CAP_PERFMON
