@@ -6,19 +6,29 @@
 
 #define EEXIST 17
 
+/* Inserts @val under @key unless the key is there: 0 when the key is in
+ * the map afterwards, whoever put it there; non-zero when the map is full. */
+static __always_inline int bpf_map_try_insert(void *map, const void *key,
+					      const void *val)
+{
+	/* Older kernels pass the map's int result back without sign
+	 * extension: as a long, -EEXIST would read as 4294967279. */
+	int err = bpf_map_update_elem(map, key, val, BPF_NOEXIST);
+
+	return err == -EEXIST ? 0 : err;
+}
+
 /* Returns the value for @key, inserting @init first when absent; NULL when
  * the map is full (the caller counts the drop). */
 static __always_inline void *
 bpf_map_lookup_or_try_init(void *map, const void *key, const void *init)
 {
 	void *val;
-	long err;
 
 	val = bpf_map_lookup_elem(map, key);
 	if (val)
 		return val;
-	err = bpf_map_update_elem(map, key, init, BPF_NOEXIST);
-	if (err && err != -EEXIST)	/* another CPU won the race */
+	if (bpf_map_try_insert(map, key, init))
 		return NULL;
 	return bpf_map_lookup_elem(map, key);
 }

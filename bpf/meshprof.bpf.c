@@ -455,7 +455,8 @@ static __always_inline void note_pending(__u64 sk, bool passive, __u64 now)
 
 	p = bpf_map_lookup_elem(&pending_recvs, &tid);
 	if (!p) {
-		bpf_map_update_elem(&pending_recvs, &tid, &fresh, BPF_ANY);
+		if (bpf_map_update_elem(&pending_recvs, &tid, &fresh, BPF_ANY))
+			count_drop(DROP_PENDING_MAP);
 		return;
 	}
 	p->sk = sk;

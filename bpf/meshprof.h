@@ -6,23 +6,55 @@
 #define TASK_COMM_LEN 16
 #define MAX_SLOTS 32		/* log2 slots of nanoseconds: up to ~4 s */
 
+/*
+ * The per-process counters, declared once: the kernel's struct proc_stats
+ * and everything user space does with them (summing, JSON, the table, the
+ * exporter) is generated from this list (user/model/metrics.h). Adding a
+ * counter is one line here plus its increment in meshprof.bpf.c.
+ *
+ * X(field, json group, json key, unit, table column, prometheus name,
+ *   prometheus label)
+ * Columns appear in the table in this order; "" for none. A counter with
+ * no Prometheus name is exported as part of something else (the run-queue
+ * histogram's _sum and _count).
+ */
+#define PROC_COUNTERS(X)						\
+	X(cpu_ns,	  cpu,	 "seconds",		 NS,	COL_SECONDS,	\
+	  "cpu_seconds_total",		"")				\
+	X(vol_switches,	  sched, "voluntary_switches",	 COUNT,	COL_VCSW,	\
+	  "context_switches_total",	"kind=\"voluntary\"")		\
+	X(invol_switches, sched, "involuntary_switches", COUNT,	COL_IVCSW,	\
+	  "context_switches_total",	"kind=\"involuntary\"")		\
+	X(runq_ns,	  sched, "runq_wait_seconds",	 NS,	COL_RUNQ,	\
+	  "",				"")				\
+	X(runq_waits,	  sched, "runq_waits",		 COUNT,	COL_NONE,	\
+	  "",				"")				\
+	X(wakeups,	  sched, "wakeups",		 COUNT,	COL_NONE,	\
+	  "wakeups_total",		"")				\
+	X(bytes_sent,	  net,	 "bytes_sent",		 BYTES,	COL_SENT,	\
+	  "socket_bytes_total",		"direction=\"sent\"")		\
+	X(bytes_recv,	  net,	 "bytes_received",	 BYTES,	COL_RECV,	\
+	  "socket_bytes_total",		"direction=\"received\"")	\
+	X(send_calls,	  net,	 "send_calls",		 COUNT,	COL_SENDS,	\
+	  "socket_calls_total",		"direction=\"sent\"")		\
+	X(recv_calls,	  net,	 "recv_calls",		 COUNT,	COL_RECVS,	\
+	  "socket_calls_total",		"direction=\"received\"")	\
+	X(exchanges,	  net,	 "exchanges_served",	 COUNT,	COL_NONE,	\
+	  "exchanges_total",		"")				\
+	X(tcp_connects,	  tcp,	 "connects",		 COUNT,	COL_NONE,	\
+	  "tcp_connections_total",	"event=\"connect\"")		\
+	X(tcp_accepts,	  tcp,	 "accepts",		 COUNT,	COL_NONE,	\
+	  "tcp_connections_total",	"event=\"accept\"")		\
+	X(tcp_closes,	  tcp,	 "closes",		 COUNT,	COL_NONE,	\
+	  "tcp_connections_total",	"event=\"close\"")		\
+	X(tcp_retransmits, tcp,	 "retransmits",		 COUNT,	COL_NONE,	\
+	  "tcp_retransmits_total",	"")
+
+#define PROC_COUNTER_FIELD(field, ...) __u64 field;
+
 /* Per-process counters, summed over threads; one copy per CPU. */
 struct proc_stats {
-	__u64 cpu_ns;		/* on-CPU time */
-	__u64 runq_ns;		/* time runnable but waiting for a CPU */
-	__u64 runq_waits;	/* number of run-queue waits measured */
-	__u64 vol_switches;	/* switched out while blocking */
-	__u64 invol_switches;	/* switched out while still runnable */
-	__u64 wakeups;		/* times a thread of it was woken */
-	__u64 bytes_sent;	/* user->kernel bytes of inet socket sends */
-	__u64 bytes_recv;	/* kernel->user bytes of inet socket receives */
-	__u64 send_calls;
-	__u64 recv_calls;
-	__u64 tcp_connects;	/* active opens (connect) */
-	__u64 tcp_accepts;	/* passive opens (accept) */
-	__u64 tcp_closes;	/* connections it owned that reached CLOSE */
-	__u64 tcp_retransmits;	/* retransmitted segments of its connections */
-	__u64 exchanges;	/* request/response turns it served */
+	PROC_COUNTERS(PROC_COUNTER_FIELD)
 };
 
 enum turn_dir {
@@ -92,6 +124,7 @@ enum drop_reason {
 	DROP_EVENTS,		/* lifecycle ring buffer full */
 	DROP_FD_MAP,		/* syscall fallback: in-flight fd table full */
 	DROP_LAT_MAP,		/* latency histograms full */
+	DROP_PENDING_MAP,	/* pending_recvs full: a proxy dwell not timed */
 	UNOWNED_RETRANSMIT,	/* retransmit on a connection opened before us */
 	DROP_MAX,
 };

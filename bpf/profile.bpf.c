@@ -101,15 +101,13 @@ static __always_inline __u64 store_stack(struct profile_stack_buf *buf,
 					 long len)
 {
 	__u64 id;
-	long err;
 
 	if (len <= 0)
 		return PROFILE_STACK_NONE;
 	id = hash_frames(buf, len);
 	if (bpf_map_lookup_elem(&stacks, &id))
 		return id;
-	err = bpf_map_update_elem(&stacks, &id, buf, BPF_NOEXIST);
-	if (err && err != -EEXIST) {
+	if (bpf_map_try_insert(&stacks, &id, buf)) {
 		percpu_count(&drops, PROFILE_DROP_STACKS_FULL);
 		return PROFILE_STACK_LOST;
 	}

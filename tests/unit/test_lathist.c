@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "kinds.h"
 #include "lathist.h"
 
 static void test_slots_cover_values(void **state)

@@ -23,6 +23,7 @@
 
 #include "shell.h"
 
+#include "elfsyms.h"
 #include "symbolize.h"
 
 #define ENVOY_SYM "_ZN5Envoy4Http5Http114ConnectionImpl8dispatchERNS_6Buffer8InstanceE"
@@ -421,13 +422,13 @@ static void test_demangle(void **state)
 	char *d;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		d = symbolize_demangle(cases[i].in);
+		d = elf_demangle(cases[i].in);
 		assert_non_null(d);
 		assert_string_equal(d, cases[i].out);
 		free(d);
 	}
-	assert_null(symbolize_demangle("SSL_read"));
-	assert_null(symbolize_demangle("_Zgarbage"));
+	assert_null(elf_demangle("SSL_read"));
+	assert_null(elf_demangle("_Zgarbage"));
 }
 
 static void test_unmapped(void **state)

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "categories.h"
+#include "hash.h"
 #include "textfile.h"
 
 /* The shipped rules, built in so that meshprof is one file. The path is
@@ -31,22 +32,6 @@ __asm__(".section .rodata\n"
 	".previous\n");
 extern const char meshprof_categories_conf[]
 	__attribute__((visibility("hidden")));
-
-static const char *const category_names[CAT_MAX] = {
-	[CAT_TLS] = "tls",
-	[CAT_HTTP] = "http",
-	[CAT_L7] = "l7",
-	[CAT_L4] = "l4",
-	[CAT_KNET] = "kernel-net",
-	[CAT_KNET_LOOPBACK] = "kernel-net/loopback",
-	[CAT_KNET_NETFILTER] = "kernel-net/netfilter",
-	[CAT_KNET_COPY] = "kernel-net/copy",
-	[CAT_SYSCALL] = "syscall",
-	[CAT_SCHED] = "sched",
-	[CAT_ALLOC] = "alloc",
-	[CAT_OTHER] = "other",
-	[CAT_UNKNOWN] = "unknown",
-};
 
 /* What a rule's patterns are compared with. */
 enum match_kind {
@@ -83,31 +68,6 @@ struct classifier {
 	struct cache_entry *cache;
 	size_t cache_len, cache_cap;	/* cap is a power of two */
 };
-
-const char *category_name(enum cpu_category c)
-{
-	if ((unsigned int)c >= CAT_MAX)
-		return "invalid";
-	return category_names[c];
-}
-
-int category_parse(const char *s)
-{
-	int i;
-
-	for (i = 0; s && i < CAT_MAX; i++)
-		if (!strcmp(category_names[i], s))
-			return i;
-	return -1;
-}
-
-enum cpu_category category_parent(enum cpu_category c)
-{
-	if (c == CAT_KNET_LOOPBACK || c == CAT_KNET_NETFILTER ||
-	    c == CAT_KNET_COPY)
-		return CAT_KNET;
-	return c;
-}
 
 static int match_parse(const char *s)
 {
@@ -283,11 +243,7 @@ int classifier_add_builtin(struct classifier *c, char *err, size_t err_len)
 
 static size_t name_hash(int kind, const char *s)
 {
-	uint64_t h = 1469598103934665603ULL ^ kind;	/* FNV-1a */
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
+	return fnv1a_str(fnv1a(FNV1A_BASIS, &kind, sizeof(kind)), s);
 }
 
 static int first_rule(const struct classifier *c, int kind, const char *name)

@@ -8,31 +8,8 @@
 #define MESHPROF_CATEGORIES_H
 
 #include <stddef.h>
+#include "kinds.h"
 #include "symbolize.h"
-
-enum cpu_category {
-	CAT_TLS,		/* handshakes and record crypto */
-	CAT_HTTP,		/* HTTP/1 and HTTP/2 parsing and codecs */
-	CAT_L7,			/* HTTP filters, routing, telemetry */
-	CAT_L4,			/* user-space proxy I/O and buffer shuffling */
-	CAT_KNET,		/* kernel TCP/IP */
-	CAT_KNET_LOOPBACK,	/* loopback, veth and bridge delivery */
-	CAT_KNET_NETFILTER,	/* netfilter: redirect, NAT, conntrack */
-	CAT_KNET_COPY,		/* user <-> kernel copies */
-	CAT_SYSCALL,		/* syscall entry/exit, non-network syscalls */
-	CAT_SCHED,		/* scheduler, wakeups, event loops */
-	CAT_ALLOC,		/* user-space memory allocators */
-	CAT_OTHER,		/* symbolized, but no rule matched */
-	CAT_UNKNOWN,		/* no frame could be symbolized */
-	CAT_MAX,
-};
-
-/* "tls", "kernel-net/copy"...; "invalid" out of range. */
-const char *category_name(enum cpu_category c);
-/* The enum value of a name, or -1. */
-int category_parse(const char *s);
-/* kernel-net for its sub-buckets, else @c itself: for roll-ups. */
-enum cpu_category category_parent(enum cpu_category c);
 
 struct classifier;
 

@@ -16,59 +16,6 @@
 #include "rules.h"
 #include "textfile.h"
 
-static const char *const rules_role_names[ROLE_MAX] = {
-	[ROLE_APP] = "app",
-	[ROLE_SIDECAR] = "sidecar",
-	[ROLE_NODE_PROXY] = "node-proxy",
-	[ROLE_NODE_AGENT] = "node-agent",
-	[ROLE_SYSTEM] = "system",
-	[ROLE_OTHER] = "other",
-};
-
-static const char *const rules_mesh_names[MESH_MAX] = {
-	[MESH_NONE] = "none",
-	[MESH_ISTIO] = "istio",
-	[MESH_ISTIO_AMBIENT] = "istio-ambient",
-	[MESH_LINKERD] = "linkerd",
-	[MESH_CILIUM] = "cilium",
-};
-
-const char *role_name(enum role role)
-{
-	if ((unsigned int)role >= ROLE_MAX)
-		return "unknown";
-	return rules_role_names[role];
-}
-
-const char *mesh_name(enum mesh mesh)
-{
-	if ((unsigned int)mesh >= MESH_MAX)
-		return "unknown";
-	return rules_mesh_names[mesh];
-}
-
-static int rules_lookup(const char *const *names, int n, const char *s)
-{
-	int i;
-
-	if (!s)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (!strcmp(names[i], s))
-			return i;
-	return -1;
-}
-
-int role_parse(const char *s)
-{
-	return rules_lookup(rules_role_names, ROLE_MAX, s);
-}
-
-int mesh_parse(const char *s)
-{
-	return rules_lookup(rules_mesh_names, MESH_MAX, s);
-}
-
 static void rules_free_one(struct rule *r)
 {
 	free(r->comm);

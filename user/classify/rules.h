@@ -4,25 +4,7 @@
 #define MESHPROF_RULES_H
 
 #include <stddef.h>
-
-enum role {
-	ROLE_APP,
-	ROLE_SIDECAR,
-	ROLE_NODE_PROXY,
-	ROLE_NODE_AGENT,
-	ROLE_SYSTEM,
-	ROLE_OTHER,
-	ROLE_MAX,
-};
-
-enum mesh {
-	MESH_NONE,
-	MESH_ISTIO,
-	MESH_ISTIO_AMBIENT,
-	MESH_LINKERD,
-	MESH_CILIUM,
-	MESH_MAX,
-};
+#include "kinds.h"
 
 #define RULE_NAME_LEN 64
 
@@ -63,11 +45,5 @@ int rules_add_builtin(struct ruleset *rs);
 const struct rule *rules_match(const struct ruleset *rs,
 			       const struct proc_facts *p);
 void rules_free(struct ruleset *rs);
-
-const char *role_name(enum role role);
-const char *mesh_name(enum mesh mesh);
-/* Returns the enum value, or -1 for an unknown name. */
-int role_parse(const char *s);
-int mesh_parse(const char *s);
 
 #endif

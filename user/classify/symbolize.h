@@ -38,6 +38,7 @@ struct symbolize_stats {
 	uint64_t elf_loaded;		/* ELF files whose symbols were read */
 	uint64_t elf_cache_hits;	/* mapped files found in the cache */
 	uint64_t elf_unreadable;	/* mapped files that could not be read */
+	uint64_t captures;		/* processes with a capture now */
 };
 
 struct symbolizer;
@@ -58,6 +59,8 @@ int symbolize_snapshot(struct symbolizer *s, pid_t pid);
  * names another process (the PID was reused). For the end of a window.
  */
 int symbolize_refresh(struct symbolizer *s, pid_t pid);
+/* Drops @pid's capture (the process exited and its stacks are read). */
+void symbolize_forget(struct symbolizer *s, pid_t pid);
 /* True when @pid has a capture. */
 bool symbolize_has(const struct symbolizer *s, pid_t pid);
 /* The process's comm at its capture; "" when none. */
@@ -77,6 +80,7 @@ void symbolize_kernel(struct symbolizer *s, const uint64_t *ips, size_t n,
 struct mapped_file {
 	pid_t pid;
 	uint64_t start, end;	/* [start, end) */
+	uint64_t pgoff;		/* file offset of start */
 	uint64_t bias;		/* pc - bias is the ELF address */
 	const void *file;	/* the same for every mapping of one ELF file,
 				 * in any process, while the symbolizer lives;
@@ -88,8 +92,9 @@ struct mapped_file {
 
 typedef int (*symbolize_file_fn)(void *arg, const struct mapped_file *mf);
 /*
- * Calls @fn for each executable mapping in @pid's capture, in address order; stops at the first non-zero return and
- * returns it. 0 when there is no capture.
+ * Calls @fn for each executable mapping in @pid's capture, in address
+ * order; stops at the first non-zero return and returns it. 0 when there
+ * is no capture.
  */
 int symbolize_files(struct symbolizer *s, pid_t pid, symbolize_file_fn fn,
 		    void *arg);
@@ -104,10 +109,6 @@ int symbolize_open_file(const struct symbolizer *s, const struct mapped_file *mf
  */
 int frame_name(const struct frame *f, char *buf, size_t len);
 
-/* Demangles C++ and Rust (legacy and v0) names without parameter lists;
- * returns a malloc()ed string, or NULL when @name is not mangled. */
-char *symbolize_demangle(const char *name);
-
-const struct symbolize_stats *symbolize_stats(const struct symbolizer *s);
+const struct symbolize_stats *symbolize_stats(struct symbolizer *s);
 
 #endif

@@ -406,35 +406,3 @@ int cgroup_parse(const char *text, struct pod_ident *id, char *path,
 	cg_copy_path(sc.have_v2 ? sc.v2.path : sc.first.path, path, path_len);
 	return 0;
 }
-
-const char *runtime_name(enum runtime rt)
-{
-	switch (rt) {
-	case RUNTIME_NONE:
-		return "none";
-	case RUNTIME_CONTAINERD:
-		return "containerd";
-	case RUNTIME_CRIO:
-		return "cri-o";
-	case RUNTIME_DOCKER:
-		return "docker";
-	case RUNTIME_UNKNOWN:
-		break;
-	}
-	return "unknown";
-}
-
-const char *qos_name(enum qos_class qos)
-{
-	switch (qos) {
-	case QOS_GUARANTEED:
-		return "guaranteed";
-	case QOS_BURSTABLE:
-		return "burstable";
-	case QOS_BESTEFFORT:
-		return "besteffort";
-	case QOS_NONE:
-		break;
-	}
-	return "none";
-}

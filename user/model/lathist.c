@@ -5,28 +5,6 @@
 #include <string.h>
 #include "lathist.h"
 
-static const char *const kind_names[LAT_KINDS] = {
-	[LAT_SERVICE] = "service",
-	[LAT_DWELL_REQUEST] = "dwell_request",
-	[LAT_DWELL_RESPONSE] = "dwell_response",
-	[LAT_CLIENT] = "client",
-	[LAT_QUEUE] = "queue",
-	[LAT_TRANSIT] = "transit",
-};
-
-const char *lat_kind_name(enum lat_kind kind)
-{
-	return kind < LAT_KINDS ? kind_names[kind] : "unknown";
-}
-
-int lat_kind_parse(const char *name)
-{
-	for (int k = 0; k < LAT_KINDS; k++)
-		if (!strcmp(name, kind_names[k]))
-			return k;
-	return -1;
-}
-
 uint32_t lat_slot(uint64_t ns)
 {
 	int msb;

@@ -26,7 +26,5 @@ int lat_merge(struct latency_hist *dst, const struct latency_hist *src);
 uint64_t lat_percentile(const struct latency_hist *h, double pct);
 uint64_t lat_mean(const struct latency_hist *h);
 void lat_free(struct latency_hist *h);
-const char *lat_kind_name(enum lat_kind kind);
-int lat_kind_parse(const char *name);
 
 #endif

@@ -70,19 +70,3 @@ void run_free(struct run *run)
 	free(run->procs);
 	memset(run, 0, sizeof(*run));
 }
-
-const char *drop_name(enum drop_reason reason)
-{
-	static const char *const names[DROP_MAX] = {
-		[DROP_PROC_MAP] = "proc_map_full",
-		[DROP_HIST_MAP] = "hist_map_full",
-		[DROP_THREAD_MAP] = "thread_map_full",
-		[DROP_CONN_MAP] = "conn_map_full",
-		[DROP_EVENTS] = "lifecycle_events_lost",
-		[DROP_FD_MAP] = "syscall_io_map_full",
-		[DROP_LAT_MAP] = "latency_map_full",
-		[UNOWNED_RETRANSMIT] = "retransmits_unattributed",
-	};
-
-	return reason < DROP_MAX ? names[reason] : "unknown";
-}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The function symbols of ELF files (.symtab, .dynsym, MiniDebugInfo,
+ * separate debug files by build-id), read once per file and cached by
+ * file identity and by build-id, so the same binary in many containers is
+ * read once.
+ */
+#ifndef MESHPROF_ELFSYMS_H
+#define MESHPROF_ELFSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct elf_file;
+
+struct elfsyms_stats {
+	uint64_t loaded;	/* ELF files whose symbols were read */
+	uint64_t cache_hits;	/* files found in the cache */
+};
+
+struct elf_cache;
+
+/* @debug_dir: NULL for /usr/lib/debug. NULL when out of memory. */
+struct elf_cache *elf_cache_new(const char *debug_dir);
+void elf_cache_free(struct elf_cache *c);
+const struct elfsyms_stats *elf_cache_stats(const struct elf_cache *c);
+
+/* The symbols of the file open on @fd, read or found in the cache; NULL
+ * when it is not a loadable ELF file. Neither closes nor moves @fd. */
+struct elf_file *elf_of_fd(struct elf_cache *c, int fd);
+/* The vDSO, the same image in every process: read from meshprof's own. */
+struct elf_file *elf_vdso(struct elf_cache *c);
+/* A file holding the vDSO image, which has none of its own; -1 with errno. */
+int elf_vdso_fd(const struct elf_cache *c);
+bool elf_is_vdso(const struct elf_cache *c, const struct elf_file *ef);
+
+/* ELF address of file offset @off, through the segment holding it. */
+bool elf_addr(const struct elf_file *ef, uint64_t off, uint64_t *addr);
+/* pc - ELF address for a mapping of [@pgoff, @pgoff + @len) at @start. */
+bool elf_bias(const struct elf_file *ef, uint64_t start, uint64_t pgoff,
+	      uint64_t len, uint64_t *bias);
+/* The demangled name of the innermost function holding @addr, or NULL:
+ * never the nearest symbol, which would be a wrong name. */
+const char *elf_symbol(struct elf_file *ef, uint64_t addr);
+
+/* Demangles C++ and Rust (legacy and v0) names without parameter lists;
+ * a malloc()ed string, or NULL when @name is not mangled. */
+char *elf_demangle(const char *name);
+
+#endif

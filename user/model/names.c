@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The names of the model's enumerations: one table each, read both ways. */
+#include <string.h>
+#include "kinds.h"
+
+static const char *name_of(const char *const *names, int n, int v,
+			   const char *invalid)
+{
+	return v >= 0 && v < n && names[v] ? names[v] : invalid;
+}
+
+static int index_of(const char *const *names, int n, const char *s)
+{
+	for (int i = 0; s && i < n; i++)
+		if (names[i] && !strcmp(names[i], s))
+			return i;
+	return -1;
+}
+
+/* @invalid names values out of range. */
+#define NAMES(type, prefix, max, invalid, ...)				\
+	static const char *const prefix##_names[max] = { __VA_ARGS__ };	\
+	const char *prefix##_name(type v)				\
+	{								\
+		return name_of(prefix##_names, max, v, invalid);	\
+	}								\
+	int prefix##_parse(const char *s)				\
+	{								\
+		return index_of(prefix##_names, max, s);		\
+	}
+
+NAMES(enum role, role, ROLE_MAX, "unknown",
+	[ROLE_APP] = "app",
+	[ROLE_SIDECAR] = "sidecar",
+	[ROLE_NODE_PROXY] = "node-proxy",
+	[ROLE_NODE_AGENT] = "node-agent",
+	[ROLE_SYSTEM] = "system",
+	[ROLE_OTHER] = "other")
+
+NAMES(enum mesh, mesh, MESH_MAX, "unknown",
+	[MESH_NONE] = "none",
+	[MESH_ISTIO] = "istio",
+	[MESH_ISTIO_AMBIENT] = "istio-ambient",
+	[MESH_LINKERD] = "linkerd",
+	[MESH_CILIUM] = "cilium")
+
+/* "unknown" is a category of its own. */
+NAMES(enum cpu_category, category, CAT_MAX, "invalid",
+	[CAT_TLS] = "tls",
+	[CAT_HTTP] = "http",
+	[CAT_L7] = "l7",
+	[CAT_L4] = "l4",
+	[CAT_KNET] = "kernel-net",
+	[CAT_KNET_LOOPBACK] = "kernel-net/loopback",
+	[CAT_KNET_NETFILTER] = "kernel-net/netfilter",
+	[CAT_KNET_COPY] = "kernel-net/copy",
+	[CAT_SYSCALL] = "syscall",
+	[CAT_SCHED] = "sched",
+	[CAT_ALLOC] = "alloc",
+	[CAT_OTHER] = "other",
+	[CAT_UNKNOWN] = "unknown")
+
+NAMES(enum runtime, runtime, RUNTIME_MAX, "unknown",
+	[RUNTIME_NONE] = "none",
+	[RUNTIME_CONTAINERD] = "containerd",
+	[RUNTIME_CRIO] = "cri-o",
+	[RUNTIME_DOCKER] = "docker",
+	[RUNTIME_UNKNOWN] = "unknown")
+
+NAMES(enum qos_class, qos, QOS_MAX, "none",
+	[QOS_NONE] = "none",
+	[QOS_GUARANTEED] = "guaranteed",
+	[QOS_BURSTABLE] = "burstable",
+	[QOS_BESTEFFORT] = "besteffort")
+
+NAMES(enum lat_kind, lat_kind, LAT_KINDS, "unknown",
+	[LAT_SERVICE] = "service",
+	[LAT_DWELL_REQUEST] = "dwell_request",
+	[LAT_DWELL_RESPONSE] = "dwell_response",
+	[LAT_CLIENT] = "client",
+	[LAT_QUEUE] = "queue",
+	[LAT_TRANSIT] = "transit")
+
+NAMES(enum drop_reason, drop, DROP_MAX, "unknown",
+	[DROP_PROC_MAP] = "proc_map_full",
+	[DROP_HIST_MAP] = "hist_map_full",
+	[DROP_THREAD_MAP] = "thread_map_full",
+	[DROP_CONN_MAP] = "conn_map_full",
+	[DROP_EVENTS] = "lifecycle_events_lost",
+	[DROP_FD_MAP] = "syscall_io_map_full",
+	[DROP_LAT_MAP] = "latency_map_full",
+	[DROP_PENDING_MAP] = "pending_map_full",
+	[UNOWNED_RETRANSMIT] = "retransmits_unattributed")
+
+NAMES(enum profile_drop, profile_drop, PROFILE_DROP_MAX, "unknown",
+	[PROFILE_DROP_STACKS_FULL] = "stacks_map_full",
+	[PROFILE_DROP_COUNTS_FULL] = "counts_map_full")
+
+enum cpu_category category_parent(enum cpu_category c)
+{
+	if (c == CAT_KNET_LOOPBACK || c == CAT_KNET_NETFILTER ||
+	    c == CAT_KNET_COPY)
+		return CAT_KNET;
+	return c;
+}
