@@ -12,43 +12,47 @@
  * exporter) is generated from this list (user/model/metrics.h). Adding a
  * counter is one line here plus its increment in meshprof.bpf.c.
  *
- * X(field, json group, json key, unit, table column, prometheus name,
- *   prometheus label)
- * Columns appear in the table in this order; "" for none. A counter with
- * no Prometheus name is exported as part of something else (the run-queue
- * histogram's _sum and _count).
+ *   X(field, JSON group, JSON key, unit,
+ *     table column, its width, how it shows, Prometheus name, label)
+ *
+ * Columns appear in the table in this order; NULL for none. A counter
+ * with no Prometheus name is exported as part of something else (the
+ * run-queue histogram's _sum and _count).
  */
 #define PROC_COUNTERS(X)						\
-	X(cpu_ns,	  cpu,	 "seconds",		 NS,	COL_SECONDS,	\
-	  "cpu_seconds_total",		"")				\
-	X(vol_switches,	  sched, "voluntary_switches",	 COUNT,	COL_VCSW,	\
-	  "context_switches_total",	"kind=\"voluntary\"")		\
-	X(invol_switches, sched, "involuntary_switches", COUNT,	COL_IVCSW,	\
-	  "context_switches_total",	"kind=\"involuntary\"")		\
-	X(runq_ns,	  sched, "runq_wait_seconds",	 NS,	COL_RUNQ,	\
-	  "",				"")				\
-	X(runq_waits,	  sched, "runq_waits",		 COUNT,	COL_NONE,	\
-	  "",				"")				\
-	X(wakeups,	  sched, "wakeups",		 COUNT,	COL_NONE,	\
-	  "wakeups_total",		"")				\
-	X(bytes_sent,	  net,	 "bytes_sent",		 BYTES,	COL_SENT,	\
-	  "socket_bytes_total",		"direction=\"sent\"")		\
-	X(bytes_recv,	  net,	 "bytes_received",	 BYTES,	COL_RECV,	\
-	  "socket_bytes_total",		"direction=\"received\"")	\
-	X(send_calls,	  net,	 "send_calls",		 COUNT,	COL_SENDS,	\
-	  "socket_calls_total",		"direction=\"sent\"")		\
-	X(recv_calls,	  net,	 "recv_calls",		 COUNT,	COL_RECVS,	\
-	  "socket_calls_total",		"direction=\"received\"")	\
-	X(exchanges,	  net,	 "exchanges_served",	 COUNT,	COL_NONE,	\
-	  "exchanges_total",		"")				\
-	X(tcp_connects,	  tcp,	 "connects",		 COUNT,	COL_NONE,	\
-	  "tcp_connections_total",	"event=\"connect\"")		\
-	X(tcp_accepts,	  tcp,	 "accepts",		 COUNT,	COL_NONE,	\
-	  "tcp_connections_total",	"event=\"accept\"")		\
-	X(tcp_closes,	  tcp,	 "closes",		 COUNT,	COL_NONE,	\
-	  "tcp_connections_total",	"event=\"close\"")		\
-	X(tcp_retransmits, tcp,	 "retransmits",		 COUNT,	COL_NONE,	\
-	  "tcp_retransmits_total",	"")
+	X(cpu_ns, "cpu", "seconds", NS,					\
+	  "CPU_S", 9, SECONDS, "cpu_seconds_total", "")			\
+	X(vol_switches, "sched", "voluntary_switches", COUNT,		\
+	  "VCSW", 8, COUNT, "context_switches_total", "kind=\"voluntary\"") \
+	X(invol_switches, "sched", "involuntary_switches", COUNT,	\
+	  "IVCSW", 7, COUNT, "context_switches_total",			\
+	  "kind=\"involuntary\"")					\
+	X(runq_ns, "sched", "runq_wait_seconds", NS,			\
+	  "RUNQ_MS", 9, MILLIS, NULL, "")				\
+	X(runq_waits, "sched", "runq_waits", COUNT,			\
+	  NULL, 0, NONE, NULL, "")					\
+	X(wakeups, "sched", "wakeups", COUNT,				\
+	  NULL, 0, NONE, "wakeups_total", "")				\
+	X(bytes_sent, "net", "bytes_sent", BYTES,			\
+	  "SENT", 9, BYTES, "socket_bytes_total", "direction=\"sent\"")	\
+	X(bytes_recv, "net", "bytes_received", BYTES,			\
+	  "RECV", 9, BYTES, "socket_bytes_total",			\
+	  "direction=\"received\"")					\
+	X(send_calls, "net", "send_calls", COUNT,			\
+	  "SENDS", 8, COUNT, "socket_calls_total", "direction=\"sent\"")	\
+	X(recv_calls, "net", "recv_calls", COUNT,			\
+	  "RECVS", 8, COUNT, "socket_calls_total",			\
+	  "direction=\"received\"")					\
+	X(exchanges, "net", "exchanges_served", COUNT,			\
+	  NULL, 0, NONE, "exchanges_total", "")				\
+	X(tcp_connects, "tcp", "connects", COUNT,			\
+	  NULL, 0, NONE, "tcp_connections_total", "event=\"connect\"")	\
+	X(tcp_accepts, "tcp", "accepts", COUNT,				\
+	  NULL, 0, NONE, "tcp_connections_total", "event=\"accept\"")	\
+	X(tcp_closes, "tcp", "closes", COUNT,				\
+	  NULL, 0, NONE, "tcp_connections_total", "event=\"close\"")	\
+	X(tcp_retransmits, "tcp", "retransmits", COUNT,			\
+	  NULL, 0, NONE, "tcp_retransmits_total", "")
 
 #define PROC_COUNTER_FIELD(field, ...) __u64 field;
 

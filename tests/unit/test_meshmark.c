@@ -15,6 +15,8 @@
 #include <json-c/json.h>
 
 #include "meshmark.h"
+#include "meshmark_out.h"
+#include "weights.h"
 
 #define NS 1000000000ULL
 #define MIB_B (1024ULL * 1024)
@@ -518,7 +520,7 @@ static void test_unavailable_probes(void **state)
 	struct meshmark mm;
 
 	mesh_run(&run);
-	snprintf(run.unavailable, sizeof(run.unavailable), "sched.wakeups,net");
+	run.unavailable = GAP_BIT(GAP_WAKEUPS) | GAP_BIT(GAP_NET);
 	assert_int_equal(meshmark_single(&run, NULL, &mm), 0);
 	assert_false(mue(&mm, MM_BYTES_COPIED)->available);
 	assert_string_equal(mue(&mm, MM_BYTES_COPIED)->reason,
@@ -527,7 +529,7 @@ static void test_unavailable_probes(void **state)
 	assert_float_equal(mm.classes[MM_NETWORK].score, 0.4, EPS);
 	meshmark_free(&mm);
 
-	snprintf(run.unavailable, sizeof(run.unavailable), "net,tcp.accepts");
+	run.unavailable = GAP_BIT(GAP_NET) | GAP_BIT(GAP_TCP_ACCEPTS);
 	assert_int_equal(meshmark_single(&run, NULL, &mm), 0);
 	assert_false(mm.classes[MM_NETWORK].included);
 	assert_string_equal(mm.classes[MM_NETWORK].reason,

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "elfsyms.h"
@@ -23,6 +24,9 @@
 #include "symbolize.h"
 
 #define PROC_BUCKETS 1024
+/* A frame outside every known mapping is likely code mapped since the
+ * capture (dlopen): capture again, at most this often per process. */
+#define RECAPTURE_NS 1000000000ULL
 
 struct mapping {
 	uint64_t start, end, pgoff;
@@ -36,6 +40,7 @@ struct proc_maps {
 	struct proc_maps *next;
 	pid_t pid;
 	unsigned long long start_time;	/* tells PID reuse */
+	uint64_t captured_ns;		/* monotonic time of the capture */
 	char comm[PROCFS_COMM_LEN];
 	struct mapping *maps;		/* sorted by start */
 	size_t n, cap;
@@ -48,6 +53,14 @@ struct symbolizer {
 	struct intern_table strings;
 	struct symbolize_stats stats;
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 static struct proc_maps **proc_slot(const struct symbolizer *s, pid_t pid)
 {
@@ -168,6 +181,7 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 		return -1;
 	pm->pid = pid;
 	pm->start_time = st.start_time;
+	pm->captured_ns = mono_ns();
 	snprintf(pm->comm, sizeof(pm->comm), "%s", st.comm);
 	ctx.pm = pm;
 	if (procmaps_read(pid, add_mapping, &ctx)) {
@@ -304,6 +318,16 @@ int symbolize_open_file(const struct symbolizer *s,
 	return procmaps_open(mf->pid, &m);
 }
 
+/* Whether every frame of @ips lies in a mapping of @pm. */
+static bool all_mapped(const struct proc_maps *pm, const uint64_t *ips,
+		       size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!find_mapping(pm, ips[i] - (i > 0)))
+			return false;
+	return true;
+}
+
 void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
 		    size_t n, struct frame *out)
 {
@@ -311,6 +335,10 @@ void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
 	size_t i;
 
 	if (!pm && !symbolize_snapshot(s, pid))
+		pm = *proc_slot(s, pid);
+	else if (pm && !all_mapped(pm, ips, n) &&
+		 mono_ns() >= pm->captured_ns + RECAPTURE_NS &&
+		 !symbolize_refresh(s, pid))
 		pm = *proc_slot(s, pid);
 	for (i = 0; i < n; i++)
 		resolve_user(pm, ips[i] - (i > 0), &out[i]);

@@ -7,7 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "meshmark_out.h"
 #include "table.h"
+#include "weights.h"
 
 void errorf(const char *cmd, const char *fmt, ...)
 {
@@ -63,13 +65,13 @@ int parse_score_option(const char *cmd, int opt, const char *arg,
 	return 0;
 }
 
-void print_run(FILE *out, const struct run *run, const struct meshmark *mm)
+void print_run(FILE *out, const struct run *run)
 {
 	table_print(out, run);
-	if (isnan(mm->score)) {
-		fprintf(out, "\nMeshMark: not computed: %s\n", mm->error);
+	if (isnan(run->mm.score)) {
+		fprintf(out, "\nMeshMark: not computed: %s\n", run->mm.error);
 		return;
 	}
 	fputc('\n', out);
-	meshmark_print(out, mm);
+	meshmark_print(out, &run->mm);
 }

@@ -5,7 +5,6 @@
 /* Exit codes: 0 ok, 1 failure at run time, 2 bad usage. */
 #include <stdbool.h>
 #include <stdio.h>
-#include "meshmark.h"
 #include "run.h"
 
 #define EXIT_USAGE 2
@@ -35,7 +34,7 @@ struct score_opts {
 int parse_score_option(const char *cmd, int opt, const char *arg,
 		       struct score_opts *o);
 /* The table, then the MeshMark breakdown when it has a score. */
-void print_run(FILE *out, const struct run *run, const struct meshmark *mm);
+void print_run(FILE *out, const struct run *run);
 /* Parses a whole decimal number in [min, max]; -1 when it is not one. */
 int parse_number(const char *s, double min, double max, double *out);
 

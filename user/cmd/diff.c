@@ -7,6 +7,9 @@
 #include <json-c/json.h>
 #include "commands.h"
 #include "runjson.h"
+#include "derive.h"
+#include "meshmark.h"
+#include "meshmark_out.h"
 #include "smp.h"
 
 #define DIFF_SCHEMA "meshprof.diff/1"
@@ -110,6 +113,8 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (check_comparable(&base, &mesh, argv[optind], argv[optind + 1]))
 		goto cleanup;
+	run_derive(&base, &score.weights);
+	run_derive(&mesh, &score.weights);
 	if (meshmark_compare(&base, &mesh, &score.weights, &mm)) {
 		errorf("diff", "%s", mm.error);
 		goto cleanup;

@@ -1,26 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/utsname.h>
-#include "engine.h"
+#include <json-c/json.h>
+#include "bpfload.h"
 #include "commands.h"
 #include "component.h"
+#include "derive.h"
+#include "engine.h"
+#include "folded.h"
+#include "meshmark_out.h"
+#include "outfile.h"
 #include "probes.h"
 #include "runjson.h"
-#include "table.h"
-#include "smp.h"
-#include <math.h>
-#include <json-c/json.h>
-#include "workload.h"
-#include "array.h"
-#include "cpucat.h"
 #include "sampler.h"
-#include <stdlib.h>
+#include "smp.h"
+#include "workload.h"
+
+/* How often the window's numbers are read and folded into the run: the
+ * kernel's maps and meshprof's memory stay small however long it lasts. */
+#define READ_INTERVAL_NS 1000000000ULL
 
 static const char usage[] =
 "usage: meshprof record [-d SECONDS] [-o FILE.json] [--rules FILE] [-v]\n"
@@ -72,14 +78,9 @@ struct record_args {
 	const char *loadgen;
 	double cpu_capacity;
 	struct score_opts score;
-	unsigned int frequency;
-	bool only_mesh;
-	const char *categories;
-	bool no_cfi;
 	const char *folded;
 	bool quiet;
-	bool verbose;
-	struct collect_opts collect;
+	struct engine_opts engine;
 };
 
 static int parse_args(int argc, char **argv, struct record_args *a)
@@ -128,20 +129,20 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			a->rules = optarg;
 			break;
 		case OPT_BTF:
-			a->collect.btf_path = optarg;
+			a->engine.acct.btf_path = optarg;
 			break;
 		case OPT_MAX_PROCS:
 			if (parse_number(optarg, 64, 1 << 22, &n) || n != (int)n) {
 				errorf("record", "invalid --max-procs '%s' (64..4194304)", optarg);
 				return EXIT_USAGE;
 			}
-			a->collect.max_procs = n;
+			a->engine.acct.max_procs = n;
 			break;
 		case OPT_ATTACH:
 			if (!strcmp(optarg, "auto"))
-				a->collect.attach = ATTACH_AUTO;
+				a->engine.acct.attach = ATTACH_AUTO;
 			else if (!strcmp(optarg, "raw_tp"))
-				a->collect.attach = ATTACH_RAW_TP;
+				a->engine.acct.attach = ATTACH_RAW_TP;
 			else {
 				errorf("record", "invalid --attach '%s' (auto or raw_tp)", optarg);
 				return EXIT_USAGE;
@@ -149,9 +150,9 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 			break;
 		case OPT_SOCK:
 			if (!strcmp(optarg, "auto"))
-				a->collect.sock = SOCK_AUTO;
+				a->engine.acct.sock = SOCK_AUTO;
 			else if (!strcmp(optarg, "syscalls"))
-				a->collect.sock = SOCK_SYSCALLS;
+				a->engine.acct.sock = SOCK_SYSCALLS;
 			else {
 				errorf("record", "invalid --sock-source '%s' (auto or syscalls)", optarg);
 				return EXIT_USAGE;
@@ -183,32 +184,32 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 				errorf("record", "invalid frequency '%s' (samples per second, 0 for none)", optarg);
 				return EXIT_USAGE;
 			}
-			a->frequency = n;
+			a->engine.frequency_hz = n;
 			break;
 		case OPT_ONLY:
 			if (strcmp(optarg, "mesh")) {
 				errorf("record", "invalid --only '%s' (mesh)", optarg);
 				return EXIT_USAGE;
 			}
-			a->only_mesh = true;
+			a->engine.only_mesh = true;
 			break;
 		case OPT_CATEGORIES:
-			a->categories = optarg;
+			a->engine.categories = optarg;
 			break;
 		case OPT_FOLDED:
 			a->folded = optarg;
 			break;
 		case OPT_NO_LATENCY:
-			a->collect.no_latency = true;
+			a->engine.acct.no_latency = true;
 			break;
 		case OPT_NO_CFI:
-			a->no_cfi = true;
+			a->engine.no_cfi = true;
 			break;
 		case 'q':
 			a->quiet = true;
 			break;
 		case 'v':
-			a->verbose = true;
+			a->engine.verbose = true;
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -236,68 +237,63 @@ static void node_facts(struct run *run)
 	run->cpus = sysconf(_SC_NPROCESSORS_ONLN);
 }
 
-/* Counts until the window ends or a signal asks us to stop. */
-static int wait_window(struct collector *col, struct profiler *prof,
-		       double duration)
+static uint64_t mono_ns(void)
 {
-	struct timespec now, end;
-	time_t polled = 0;
-	long left_ms;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* Folds what the engine counted since its last read into @run. */
+static int read_into(struct engine *e, struct run *run)
+{
+	struct run delta = {};
+	int rc = engine_read(e, &delta) || run_merge(run, &delta) ? -1 : 0;
+
+	run_free(&delta);
+	return rc;
+}
+
+/* Counts until the window ends or a signal asks us to stop. */
+static int wait_window(struct engine *e, struct run *run, double duration)
+{
+	uint64_t start = mono_ns(), end, next_read, now;
 	int err;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_sec += (time_t)duration;
-	end.tv_nsec += (long)((duration - (time_t)duration) * 1e9);
-	if (end.tv_nsec >= 1000000000L) {
-		end.tv_sec++;
-		end.tv_nsec -= 1000000000L;
-	}
+	end = start + (uint64_t)(duration * 1e9);
+	next_read = start + READ_INTERVAL_NS;
 	while (!stop) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		left_ms = (end.tv_sec - now.tv_sec) * 1000 +
-			  (end.tv_nsec - now.tv_nsec) / 1000000;
-		if (left_ms <= 0)
+		now = mono_ns();
+		if (now >= end)
 			break;
-		err = collect_poll(col, left_ms < 100 ? left_ms : 100);
+		err = engine_poll(e, end - now < 100000000ULL ?
+				     (end - now) / 1000000 : 100);
 		if (err)
 			return err;
-		/* Maps of newly sampled processes, while they are alive. */
-		if (prof && now.tv_sec != polled) {
-			profile_poll(prof);
-			polled = now.tv_sec;
+		if (mono_ns() >= next_read) {
+			if (read_into(e, run))
+				return -ENOMEM;
+			next_read += READ_INTERVAL_NS;
 		}
 	}
 	return 0;
 }
 
-/* Fails before recording rather than after a long window. */
-static int check_writable(const char *path)
+static int write_run(const struct run *run, bool smp, const char *path)
 {
-	FILE *f = fopen(path, "w");
-
-	if (!f) {
-		errorf("record", "%s: cannot write: %s", path, strerror(errno));
-		return -1;
-	}
-	fclose(f);
-	return 0;
-}
-
-static int write_run(const struct run *run, const struct meshmark *mm,
-		     bool smp, const char *path)
-{
+	const struct meshmark *mm = isnan(run->mm.score) ? NULL : &run->mm;
 	struct json_object *root;
 	char err[512];
 	int rc;
 
 	if (smp) {
-		root = smp_json(run, isnan(mm->score) ? NULL : mm);
+		root = smp_json(run, mm);
 	} else {
 		root = run_to_json(run);
-		json_object_object_add(root, "mue", isnan(mm->score) ?
-				       NULL : mue_to_json(mm));
-		json_object_object_add(root, "meshmark", isnan(mm->score) ?
-				       NULL : meshmark_to_json(mm));
+		json_object_object_add(root, "mue", mm ? mue_to_json(mm) : NULL);
+		json_object_object_add(root, "meshmark",
+				       mm ? meshmark_to_json(mm) : NULL);
 	}
 	rc = json_write_file(root, path, err, sizeof(err));
 	json_object_put(root);
@@ -326,78 +322,6 @@ static int describe_workload(struct run *run, const struct record_args *a)
 	return 0;
 }
 
-/* The CPU profiler beside the collector: which processes it may sample. */
-struct profiling {
-	struct profiler *prof;
-	struct cpu_profile cp;
-	bool only_mesh;
-	pid_t *pids;		/* of interest before the profiler started */
-	size_t npids, cap;
-};
-
-static void on_process(void *arg, uint32_t pid, bool of_interest)
-{
-	struct profiling *pf = arg;
-	pid_t *p;
-
-	if (pf->prof) {
-		if (of_interest || !pf->only_mesh) {
-			profile_allow(pf->prof, pid);
-			profile_snapshot(pf->prof, pid);
-		}
-		return;
-	}
-	if (!of_interest)
-		return;
-	/* Out of memory: the process is simply not profiled. */
-	p = array_push((void **)&pf->pids, &pf->npids, &pf->cap, sizeof(*p));
-	if (p)
-		*p = pid;
-}
-
-static int start_profile(struct profiling *pf, const struct record_args *a)
-{
-	struct profile_opts po = {
-		.frequency_hz = a->frequency,
-		.tgids = pf->pids,
-		.ntgids = pf->npids,
-		.only_tgids = a->only_mesh,
-		.categories = a->categories,
-		.no_cfi = a->no_cfi,
-		.verbose = a->verbose,
-	};
-	char err[512];
-
-	if (!a->frequency)
-		return 0;
-	if (profile_start(&pf->prof, &po, err, sizeof(err))) {
-		errorf("record", "%s", err);
-		return -1;
-	}
-	return 0;
-}
-
-/* Stops the profiler and folds its categories into the run's processes. */
-static int finish_profile(struct profiling *pf, struct run *run)
-{
-	if (!pf->prof)
-		return 0;
-	profile_stop(pf->prof);
-	if (profile_collect(pf->prof, &pf->cp)) {
-		errorf("record", "reading the CPU profile failed");
-		return -1;
-	}
-	cpucat_fold(run, &pf->cp);
-	return 0;
-}
-
-static void free_profile(struct profiling *pf)
-{
-	cpu_profile_free(&pf->cp);
-	profile_free(pf->prof);
-	free(pf->pids);
-}
-
 static int load_rules(struct ruleset *rules, const char *path)
 {
 	char err[512];
@@ -413,83 +337,108 @@ static int load_rules(struct ruleset *rules, const char *path)
 	return 0;
 }
 
+/* Fails before recording rather than after a long window. */
+static int check_outputs(const struct record_args *a)
+{
+	char err[512];
+
+	if ((a->output && outfile_check(a->output, err, sizeof(err))) ||
+	    (a->folded && outfile_check(a->folded, err, sizeof(err)))) {
+		errorf("record", "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything the run needs before its window: 0, or 1 after a message. */
+static int prepare(struct record_args *a, struct ruleset *rules)
+{
+	char err[512];
+
+	if (check_outputs(a) || load_rules(rules, a->rules))
+		return 1;
+	if (probe_privileges(err, sizeof(err)) ||
+	    probe_btf(a->engine.acct.btf_path, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		return 1;
+	}
+	if (ensure_tracefs(err, sizeof(err)))
+		errorf("record", "warning: %s; syscall tracepoints unavailable", err);
+	a->engine.rules = rules;
+	return 0;
+}
+
+/* The window's numbers attributed, scored and written out. */
+static int finish(struct run *run, const struct record_args *a,
+		  const struct ruleset *rules)
+{
+	char err[512];
+
+	run_finish(run);
+	node_facts(run);
+	if (attribute(run, rules)) {
+		errorf("record", "out of memory");
+		return 1;
+	}
+	if (a->folded && run->profile.hz &&
+	    folded_write(run, a->folded, err, sizeof(err))) {
+		errorf("record", "%s", err);
+		return 1;
+	}
+	if (describe_workload(run, a))
+		return 1;
+	run_derive(run, &a->score.weights);
+	if (!a->quiet)
+		print_run(stdout, run);
+	if (a->output && write_run(run, a->score.smp, a->output))
+		return 1;
+	return 0;
+}
+
 int cmd_record(int argc, char **argv)
 {
 	struct record_args a = {
 		.duration = 10,
-		.frequency = PROFILE_DEFAULT_HZ,
-		.collect = { .max_procs = 8192 },
+		.engine = {
+			.acct = { .max_procs = 8192 },
+			.frequency_hz = PROFILE_DEFAULT_HZ,
+		},
 	};
 	struct sigaction sa = { .sa_handler = on_signal };
 	struct ruleset rules = {};
-	struct collector *col = NULL;
-	struct profiling pf = {};
-	struct meshmark mm = {};
+	struct engine *eng = NULL;
 	struct run run = {};
 	char err[512];
-	int rc = 1;
+	int rc;
 
 	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
+	bpfload_set_verbose(a.engine.verbose);
+	rc = prepare(&a, &rules);
+	if (rc)
+		goto cleanup;
 	rc = 1;
-	collect_set_verbose(a.verbose);
-	if ((a.output && check_writable(a.output)) ||
-	    (a.folded && check_writable(a.folded)))
-		goto cleanup;
-	if (load_rules(&rules, a.rules))
-		goto cleanup;
-	if (probe_privileges(err, sizeof(err)) ||
-	    probe_btf(a.collect.btf_path, err, sizeof(err))) {
-		errorf("record", "%s", err);
-		goto cleanup;
-	}
-	if (ensure_tracefs(err, sizeof(err)))
-		errorf("record", "warning: %s; syscall tracepoints unavailable", err);
-
-	a.collect.rules = &rules;
-	a.collect.on_process = on_process;
-	a.collect.on_process_arg = &pf;
-	pf.only_mesh = a.only_mesh;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (collect_start(&col, &a.collect, &run, err, sizeof(err))) {
+	if (engine_open(&eng, &a.engine, err, sizeof(err))) {
 		errorf("record", "%s", err);
 		goto cleanup;
 	}
-	if (start_profile(&pf, &a))
-		goto cleanup;
 	fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
 		a.duration);
-	if (wait_window(col, pf.prof, a.duration)) {
+	if (wait_window(eng, &run, a.duration)) {
 		errorf("record", "reading events failed");
 		goto cleanup;
 	}
-	collect_stop(col);
-	if (finish_profile(&pf, &run))
-		goto cleanup;
-	node_facts(&run);
-	if (attribute(&run, &rules)) {
+	engine_stop(eng);
+	if (read_into(eng, &run)) {
 		errorf("record", "out of memory");
 		goto cleanup;
 	}
-	if (a.folded && pf.prof &&
-	    cpucat_write_folded(&run, &pf.cp, a.folded, err, sizeof(err))) {
-		errorf("record", "%s", err);
-		goto cleanup;
-	}
-	if (describe_workload(&run, &a))
-		goto cleanup;
-	meshmark_single(&run, &a.score.weights, &mm);
-	if (!a.quiet)
-		print_run(stdout, &run, &mm);
-	if (a.output && write_run(&run, &mm, a.score.smp, a.output))
-		goto cleanup;
-	rc = 0;
+	rc = finish(&run, &a, &rules);
 cleanup:
-	free_profile(&pf);
-	collect_free(col);
-	meshmark_free(&mm);
+	engine_close(eng);
 	run_free(&run);
 	rules_free(&rules);
 	return rc;

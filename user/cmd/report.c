@@ -6,6 +6,7 @@
 #include "runjson.h"
 #include <math.h>
 #include <json-c/json.h>
+#include "derive.h"
 #include "smp.h"
 
 static const char usage[] =
@@ -22,7 +23,6 @@ int cmd_report(int argc, char **argv)
 		{}
 	};
 	struct score_opts score = {};
-	struct meshmark mm = {};
 	struct run run;
 	char err[512];
 	int c;
@@ -50,16 +50,16 @@ int cmd_report(int argc, char **argv)
 		errorf("report", "%s", err);
 		return 1;
 	}
-	meshmark_single(&run, &score.weights, &mm);
+	run_derive(&run, &score.weights);
 	if (score.smp) {
-		struct json_object *o = smp_json(&run, isnan(mm.score) ? NULL : &mm);
+		struct json_object *o = smp_json(&run, isnan(run.mm.score) ?
+						 NULL : &run.mm);
 
 		puts(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 		json_object_put(o);
 	} else {
-		print_run(stdout, &run, &mm);
+		print_run(stdout, &run);
 	}
-	meshmark_free(&mm);
 	run_free(&run);
 	return 0;
 }

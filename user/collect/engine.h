@@ -1,47 +1,58 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Loads meshprof.bpf.c, attaches it and turns its maps into processes. */
+/*
+ * The collector engine: everything meshprof measures on a node, behind one
+ * interface that record (one window), serve (periodic reads for days) and
+ * top use alike.
+ *
+ *	engine_open()		load, attach, learn the live processes; the
+ *				window opens
+ *	engine_poll()		often (every 100 ms or so): process starts and
+ *				exits, memory samples, new processes' maps
+ *	engine_read()		what happened since the last read
+ *	engine_stop()		the window closes (a last read follows)
+ *	engine_close()
+ *
+ * Each read hands over the processes that did something since the last
+ * one, with their counters, histograms and sampled stacks for that
+ * interval only; a process that exited is handed over one last time and
+ * then forgotten, so memory stays bounded by what lives on the node.
+ */
 #ifndef MESHPROF_ENGINE_H
 #define MESHPROF_ENGINE_H
 
 #include <stdbool.h>
+#include "accounting.h"
 #include "rules.h"
 #include "run.h"
 
-enum attach_mode {
-	ATTACH_AUTO,		/* tp_btf where the kernel has it, else raw_tp */
-	ATTACH_RAW_TP,		/* never tp_btf */
+struct engine_opts {
+	struct accounting_opts acct;
+	/* Processes of interest (in a pod, or matched by a rule) get their
+	 * memory sampled and, with only_mesh, are all the profile samples. */
+	const struct ruleset *rules;
+	unsigned int frequency_hz;	/* CPU profile; 0: none */
+	bool only_mesh;
+	const char *categories;		/* --categories FILE, or NULL */
+	bool no_cfi;			/* user stacks by frame pointers only */
+	bool verbose;
 };
 
-enum sock_source {
-	SOCK_AUTO,		/* sock tracepoints, else syscall tracepoints */
-	SOCK_SYSCALLS,		/* syscall tracepoints only */
-};
+struct engine;
 
-struct collect_opts {
-	const struct ruleset *rules;	/* which processes to sample memory of */
-	const char *btf_path;	/* NULL: the kernel's own */
-	unsigned int max_procs;
-	/* Told of every process identified, at start and as they appear;
-	 * of_interest: in a pod or matched by a rule (--only mesh). */
-	void (*on_process)(void *arg, uint32_t pid, bool of_interest);
-	void *on_process_arg;
-	enum attach_mode attach;
-	enum sock_source sock;
-	bool no_latency;	/* skip per-hop latency (and exchange counts) */
-};
-
-struct collector;
-
-/* libbpf's messages go to stderr only when @on; call before any libbpf use. */
-void collect_set_verbose(bool on);
-
-/* Loads, attaches and snapshots the processes alive now. */
-int collect_start(struct collector **cp, const struct collect_opts *opts,
-		  struct run *run, char *err, size_t err_len);
-/* Handles lifecycle events for up to @timeout_ms. */
-int collect_poll(struct collector *c, int timeout_ms);
-/* Detaches and fills run->procs with everything counted in the window. */
-int collect_stop(struct collector *c);
-void collect_free(struct collector *c);
+/* -1 with a one-line reason in @err; engine_close() it either way. */
+int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
+		size_t err_len);
+/* Handles what the kernel reported, for up to @timeout_ms; < 0 on error. */
+int engine_poll(struct engine *e, int timeout_ms);
+/*
+ * Fills @delta (which must be zeroed or freed) with what happened since
+ * the last read: its window, probes, drops and profile figures, and the
+ * processes active in it (identity, metrics, stacks). Node facts are the
+ * caller's. -1 when memory runs out.
+ */
+int engine_read(struct engine *e, struct run *delta);
+/* Closes the window: nothing is counted after. Idempotent. */
+void engine_stop(struct engine *e);
+void engine_close(struct engine *e);
 
 #endif

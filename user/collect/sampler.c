@@ -21,8 +21,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "sampler.h"
+#include "bpfload.h"
+#include "pidmap.h"
 #include "profile.skel.h"
+#include "sampler.h"
+#include "stacks.h"
 #include "symbolize.h"
 #include "unwind.h"
 
@@ -30,14 +33,6 @@
 #define DEFAULT_MAX_STACKS 16384
 #define DEFAULT_MAX_COUNTS 32768
 #define DEFAULT_MAX_CFI_ROWS (1u << 20)
-#define FRAME_NAME_MAX 1024
-
-/* Open addressing set of tgids; 0 marks an empty slot (never sampled:
- * pid 0 is the idle task). */
-struct tgid_set {
-	pid_t *slots;
-	size_t len, cap;
-};
 
 struct profiler {
 	struct profile_bpf *skel;
@@ -49,11 +44,14 @@ struct profiler {
 	bool filter;
 	bool stopped;
 	bool verbose;
-	struct timespec start, stop;
+	struct timespec start, stop;	/* of the window, and of its last read */
+	struct timespec read;
 	struct symbolizer *sym;
 	struct unwinder *unw;		/* NULL: frame pointers only */
 	struct classifier *cls;
-	struct tgid_set captured;	/* maps captured by profile_poll */
+	struct pidmap captured;		/* tgids whose maps are captured */
+	uint64_t totals[PROFILE_TOTAL_MAX];	/* at the last read */
+	uint64_t drops[PROFILE_DROP_MAX];
 };
 
 /* One entry of the counts map. */
@@ -62,41 +60,12 @@ struct count {
 	uint64_t samples;
 };
 
-/* Inserts into @slots; 1 when added, 0 when already there. */
-static int set_insert(pid_t *slots, size_t cap, pid_t tgid)
+/* 1 when @tgid is new to the set, 0 when known, -1 out of memory. */
+static int captured_add(struct profiler *p, pid_t tgid)
 {
-	size_t i;
-
-	for (i = (size_t)tgid * 2654435761u % cap; slots[i];
-	     i = (i + 1) % cap)
-		if (slots[i] == tgid)
-			return 0;
-	slots[i] = tgid;
-	return 1;
-}
-
-/* 1 when @tgid is new, 0 when known, -1 when out of memory. */
-static int set_add(struct tgid_set *s, pid_t tgid)
-{
-	size_t i, cap;
-	pid_t *slots;
-	int added;
-
-	if (s->len * 2 >= s->cap) {
-		cap = s->cap ? s->cap * 2 : 256;
-		slots = calloc(cap, sizeof(*slots));
-		if (!slots)
-			return -1;
-		for (i = 0; i < s->cap; i++)
-			if (s->slots[i])
-				set_insert(slots, cap, s->slots[i]);
-		free(s->slots);
-		s->slots = slots;
-		s->cap = cap;
-	}
-	added = set_insert(s->slots, s->cap, tgid);
-	s->len += added;
-	return added;
+	if (pidmap_get(&p->captured, tgid) >= 0)
+		return 0;
+	return pidmap_set(&p->captured, tgid, 1) ? -1 : 1;
 }
 
 static int read_int_file(const char *path, int def)
@@ -207,7 +176,7 @@ static int fill_filter(struct profiler *p, const struct profile_opts *o)
 	for (i = 0; i < o->ntgids; i++) {
 		if (profile_allow(p, o->tgids[i]))
 			return -1;
-		set_add(&p->captured, o->tgids[i]);
+		captured_add(p, o->tgids[i]);
 		describe(p, o->tgids[i]);
 	}
 	return 0;
@@ -261,7 +230,9 @@ static int load_sampler(struct profiler *p, const struct profile_opts *o,
 	bpf_map__set_max_entries(skel->maps.unwind_procs, tgids);
 	bpf_map__set_max_entries(skel->maps.unwind_stale, tgids);
 	bpf_map__set_max_entries(skel->maps.unwind_rows, cfi ? rows : 1);
+	bpfload_capture_begin();
 	ret = profile_bpf__load(skel);
+	bpfload_capture_end();
 	if (ret) {
 		profile_bpf__destroy(skel);
 		p->skel = NULL;
@@ -273,25 +244,41 @@ static int load_sampler(struct profiler *p, const struct profile_opts *o,
 	return cfi && !p->unw ? -ENOMEM : 0;
 }
 
+/* The CFI walk needs bpf_loop (5.17+) in perf_event programs. */
+static bool cfi_possible(const struct profiler *p)
+{
+	if (libbpf_probe_bpf_helper(BPF_PROG_TYPE_PERF_EVENT, BPF_FUNC_loop,
+				    NULL) > 0)
+		return true;
+	if (p->verbose)
+		fprintf(stderr, "meshprof: this kernel has no bpf_loop: user stacks by frame pointers\n");
+	return false;
+}
+
+/*
+ * Loads the sampler with the CFI walk where the kernel can run it. A
+ * kernel that has what the walk needs and still rejects it is said on
+ * stderr: stacks by frame pointers are much shorter.
+ */
 static int open_sampler(struct profiler *p, const struct profile_opts *o,
 			char *err, size_t err_len)
 {
+	struct load_failure f;
+	bool cfi = !o->no_cfi && cfi_possible(p);
 	int ret;
 
 	p->max_counts = o->max_counts ? o->max_counts : DEFAULT_MAX_COUNTS;
-	ret = load_sampler(p, o, !o->no_cfi);
-	/* Kernels before 5.17 lack bpf_loop: frame pointers only. */
-	if (ret && ret != -EPERM && !o->no_cfi) {
-		if (p->verbose)
-			fprintf(stderr,
-				"meshprof: CFI unwinding unavailable (%s); user stacks by frame pointers\n",
-				strerror(-ret));
+	ret = load_sampler(p, o, cfi);
+	if (ret && cfi) {
+		bpfload_failure(ret, &f);
+		bpfload_describe(&f, ret, err, err_len);
+		fprintf(stderr, "meshprof: the CFI stack walk did not load: %s; user stacks by frame pointers\n",
+			err);
 		ret = load_sampler(p, o, false);
 	}
 	if (ret) {
-		snprintf(err, err_len, "loading the sampler: %s%s",
-			 strerror(-ret), ret == -EPERM ?
-			 " (needs root, or CAP_BPF and CAP_PERFMON)" : "");
+		bpfload_failure(ret, &f);
+		bpfload_describe(&f, ret, err, err_len);
 		return -1;
 	}
 	if (fill_filter(p, o)) {
@@ -329,6 +316,7 @@ static int start(struct profiler *p, const struct profile_opts *o,
 	if (open_events(p, err, err_len) || open_sampler(p, o, err, err_len))
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->read = p->start;
 	return attach_cpus(p, err, err_len);
 }
 
@@ -361,8 +349,9 @@ int profile_allow(struct profiler *p, pid_t tgid)
 				   &key, &one, BPF_ANY) ? -1 : 0;
 }
 
-/* All entries of the counts map, in one or a few syscalls. */
-static struct count *read_counts(struct profiler *p, size_t *n)
+/* Every entry of the counts map, in one or a few syscalls; with @drain,
+ * taken out of the map too. */
+static struct count *read_counts(struct profiler *p, size_t *n, bool drain)
 {
 	int fd = bpf_map__fd(p->skel->maps.counts);
 	struct profile_key *keys = calloc(p->max_counts, sizeof(*keys));
@@ -374,9 +363,10 @@ static struct count *read_counts(struct profiler *p, size_t *n)
 
 	while (keys && vals && out && !ret && total < p->max_counts) {
 		cnt = p->max_counts - total;
-		ret = bpf_map_lookup_batch(fd, total ? &batch : NULL, &batch,
-					   keys + total, vals + total, &cnt,
-					   NULL);
+		ret = (drain ? bpf_map_lookup_and_delete_batch :
+			       bpf_map_lookup_batch)(fd, total ? &batch : NULL,
+						     &batch, keys + total,
+						     vals + total, &cnt, NULL);
 		total += cnt;
 	}
 	if (!keys || !vals || !out || (ret && errno != ENOENT)) {
@@ -418,17 +408,30 @@ void profile_poll(struct profiler *p)
 
 	if (p->unw)
 		refresh_stale(p);
-	c = read_counts(p, &n);
+	c = read_counts(p, &n, false);
 	for (i = 0; c && i < n; i++)
-		if (set_add(&p->captured, c[i].key.tgid) == 1)
+		if (captured_add(p, c[i].key.tgid) == 1)
 			describe(p, c[i].key.tgid);
 	free(c);
 }
 
 void profile_snapshot(struct profiler *p, pid_t pid)
 {
-	set_add(&p->captured, pid);
+	captured_add(p, pid);
 	describe(p, pid);
+}
+
+void profile_forget(struct profiler *p, pid_t pid)
+{
+	__u32 key = pid;
+
+	pidmap_del(&p->captured, pid);
+	symbolize_forget(p->sym, pid);
+	if (p->unw)
+		unwinder_forget(p->unw, pid);
+	if (p->filter)
+		bpf_map_delete_elem(bpf_map__fd(p->skel->maps.allowed_tgids),
+				    &key);
 }
 
 int profile_stop(struct profiler *p)
@@ -454,23 +457,27 @@ int profile_stop(struct profiler *p)
 	return 0;
 }
 
-/* ---- collection ---- */
+/* ---- reading ---- */
 
-static int sum_percpu(struct profiler *p, struct bpf_map *map, uint64_t *out,
-		      int n)
+/* Sums a per-CPU array of counters; @prev holds the sums at the last read
+ * and gets the new ones, @out what came since. */
+static int read_since(struct profiler *p, struct bpf_map *map, uint64_t *prev,
+		      uint64_t *out, int n)
 {
 	__u64 *vals = calloc(p->ncpus, sizeof(*vals));
+	uint64_t sum;
 	__u32 key;
 	int cpu;
 
 	if (!vals)
 		return -1;
 	for (key = 0; key < (__u32)n; key++) {
-		out[key] = 0;
-		if (bpf_map_lookup_elem(bpf_map__fd(map), &key, vals))
-			continue;
-		for (cpu = 0; cpu < p->ncpus; cpu++)
-			out[key] += vals[cpu];
+		sum = 0;
+		if (!bpf_map_lookup_elem(bpf_map__fd(map), &key, vals))
+			for (cpu = 0; cpu < p->ncpus; cpu++)
+				sum += vals[cpu];
+		out[key] = sum - prev[key];
+		prev[key] = sum;
 	}
 	free(vals);
 	return 0;
@@ -496,68 +503,18 @@ static size_t read_stack(struct profiler *p, __u64 id, uint64_t *ips)
 	return n;
 }
 
-/* Appends a frame's name with ';' (the folded separator) and line breaks
- * replaced. */
-static void put_frame(FILE *f, const struct frame *fr, const char *suffix)
+/*
+ * The stacks of the counts just read go too, so that the map holds the
+ * stacks of one read at most. A sample that found its stack a moment
+ * before would count it as lost: rare, and counted.
+ */
+static void drop_stacks(struct profiler *p, const struct count *c, size_t n)
 {
-	char name[FRAME_NAME_MAX], *c;
+	int fd = bpf_map__fd(p->skel->maps.stacks);
 
-	frame_name(fr, name, sizeof(name));
-	for (c = name; *c; c++)
-		if (*c == ';' || *c == '\n')
-			*c = ':';
-	fprintf(f, "%s%s;", name, suffix);
-}
-
-static bool lost(__u64 id)
-{
-	return id == PROFILE_STACK_LOST;
-}
-
-/* Root to leaf: user frames, then kernel frames. */
-static char *fold(const struct profile_key *k, const struct frame *user,
-		  size_t nuser, const struct frame *kern, size_t nkern)
-{
-	char *buf = NULL;
-	size_t len = 0, i;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	if (lost(k->user_stack))
-		fputs("[lost];", f);
-	for (i = nuser; i-- > 0;)
-		put_frame(f, &user[i], "");
-	if (lost(k->kern_stack))
-		fputs("[lost]_[k];", f);
-	for (i = nkern; i-- > 0;)
-		put_frame(f, &kern[i], "_[k]");
-	if (fclose(f))
-		return NULL;
-	if (len)
-		buf[len - 1] = '\0';	/* the last ';' */
-	return buf;
-}
-
-/* Scratch space for one stack pair. */
-struct scratch {
-	uint64_t ips[PROFILE_STACK_DEPTH];
-	struct frame user[PROFILE_STACK_DEPTH];
-	struct frame kern[PROFILE_STACK_DEPTH];
-};
-
-static void count_frames(struct cpu_profile *out, const struct frame *f,
-			 size_t n, bool user)
-{
-	size_t i, named = 0;
-
-	for (i = 0; i < n; i++)
-		named += f[i].sym != NULL;
-	out->frames += n;
-	out->frames_symbolized += named;
-	if (user) {
-		out->user_frames += n;
-		out->user_frames_symbolized += named;
+	for (size_t i = 0; i < n; i++) {
+		bpf_map_delete_elem(fd, &c[i].key.user_stack);
+		bpf_map_delete_elem(fd, &c[i].key.kern_stack);
 	}
 }
 
@@ -580,43 +537,36 @@ static int add_stack(struct profile_proc *proc, char *folded,
 	return 0;
 }
 
-/*
- * A return address in no mapping means the frame-pointer chain broke there
- * (code built without frame pointers): the frames above it come from
- * whatever memory the broken chain pointed to. Keep one "[unknown]" frame
- * to show the cut, drop the rest.
- */
-static size_t trim_broken(const struct frame *f, size_t n)
-{
-	size_t i;
-
-	if (n && !f[0].module)
-		return 1;
-	for (i = 1; i < n; i++)
-		if (!f[i].module)
-			return i + 1;
-	return n;
-}
+/* Scratch space for one stack pair. */
+struct scratch {
+	uint64_t user[PROFILE_STACK_DEPTH];
+	uint64_t kern[PROFILE_STACK_DEPTH];
+};
 
 static int one_count(struct profiler *p, const struct count *c,
 		     struct profile_proc *proc, struct cpu_profile *out,
 		     struct scratch *s)
 {
-	size_t nuser, nkern;
+	struct stack_pair sp = {
+		.tgid = c->key.tgid,
+		.user = s->user,
+		.user_lost = c->key.user_stack == PROFILE_STACK_LOST,
+		.kern = s->kern,
+		.kern_lost = c->key.kern_stack == PROFILE_STACK_LOST,
+	};
+	struct frame_counts fc = { 0 };
 	enum cpu_category cat;
 	char *folded;
 
-	nuser = read_stack(p, c->key.user_stack, s->ips);
-	symbolize_user(p->sym, c->key.tgid, s->ips, nuser, s->user);
-	nuser = trim_broken(s->user, nuser);
-	nkern = read_stack(p, c->key.kern_stack, s->ips);
-	symbolize_kernel(p->sym, s->ips, nkern, s->kern);
-	count_frames(out, s->user, nuser, true);
-	count_frames(out, s->kern, nkern, false);
-	cat = classify_stack(p->cls, s->kern, nkern, s->user, nuser);
-	folded = fold(&c->key, s->user, nuser, s->kern, nkern);
-	if (!folded || add_stack(proc, folded, c->samples, cat))
+	sp.nuser = read_stack(p, c->key.user_stack, s->user);
+	sp.nkern = read_stack(p, c->key.kern_stack, s->kern);
+	if (stack_describe(p->sym, p->cls, &sp, &folded, &cat, &fc) ||
+	    add_stack(proc, folded, c->samples, cat))
 		return -1;
+	out->frames += fc.frames;
+	out->frames_symbolized += fc.named;
+	out->user_frames += fc.user_frames;
+	out->user_frames_symbolized += fc.user_named;
 	out->by_category[cat] += c->samples;
 	out->samples += c->samples;
 	return 0;
@@ -636,6 +586,8 @@ static void merge_stacks(struct profile_proc *proc)
 {
 	size_t i, n = 0;
 
+	if (!proc->nstacks)
+		return;
 	qsort(proc->stacks, proc->nstacks, sizeof(*proc->stacks), stack_cmp);
 	for (i = 0; i < proc->nstacks; i++) {
 		if (n && !stack_cmp(&proc->stacks[n - 1], &proc->stacks[i])) {
@@ -653,11 +605,9 @@ static struct profile_proc *new_proc(struct profiler *p,
 {
 	struct profile_proc *proc = &out->procs[out->nprocs++];
 
-	/* A process alive now gets its latest maps (libraries loaded since
-	 * its first capture); one that exited keeps its last capture. */
-	if (symbolize_has(p->sym, tgid))
-		symbolize_refresh(p->sym, tgid);
-	else
+	/* Libraries loaded since the capture are found by symbolize_user(),
+	 * which captures again when a frame is outside every mapping. */
+	if (!symbolize_has(p->sym, tgid))
 		symbolize_snapshot(p->sym, tgid);
 	proc->tgid = tgid;
 	snprintf(proc->comm, sizeof(proc->comm), "%s",
@@ -665,7 +615,7 @@ static struct profile_proc *new_proc(struct profiler *p,
 	return proc;
 }
 
-static int collect_counts(struct profiler *p, struct cpu_profile *out)
+static int read_samples(struct profiler *p, struct cpu_profile *out)
 {
 	struct profile_proc *proc = NULL;
 	struct scratch *s = malloc(sizeof(*s));
@@ -673,18 +623,20 @@ static int collect_counts(struct profiler *p, struct cpu_profile *out)
 	size_t i, n;
 	int ret = 0;
 
-	c = read_counts(p, &n);
+	c = read_counts(p, &n, true);
 	out->procs = calloc(n ? n : 1, sizeof(*out->procs));
 	if (!c || !s || !out->procs) {
 		ret = -1;
 		n = 0;
 	}
-	qsort(c, n, sizeof(*c), count_cmp);
+	if (n)
+		qsort(c, n, sizeof(*c), count_cmp);
 	for (i = 0; i < n && !ret; i++) {
 		if (!proc || proc->tgid != (pid_t)c[i].key.tgid)
 			proc = new_proc(p, out, c[i].key.tgid);
 		ret = one_count(p, &c[i], proc, out, s);
 	}
+	drop_stacks(p, c, n);
 	for (i = 0; i < out->nprocs; i++)
 		merge_stacks(&out->procs[i]);
 	free(c);
@@ -716,17 +668,30 @@ static void report_cfi(const struct unwind_stats *st)
 		(unsigned long long)st->failed);
 }
 
-int profile_collect(struct profiler *p, struct cpu_profile *out)
+static double seconds_between(const struct timespec *a,
+			      const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+int profile_read(struct profiler *p, struct cpu_profile *out)
 {
 	uint64_t totals[PROFILE_TOTAL_MAX];
+	struct timespec now;
 
 	memset(out, 0, sizeof(*out));
+	if (p->stopped)
+		now = p->stop;
+	else
+		clock_gettime(CLOCK_MONOTONIC, &now);
 	out->frequency_hz = p->hz;
 	out->period_ns = 1000000000ULL / p->hz;
-	out->window_s = (p->stop.tv_sec - p->start.tv_sec) +
-			(p->stop.tv_nsec - p->start.tv_nsec) / 1e9;
-	if (sum_percpu(p, p->skel->maps.totals, totals, PROFILE_TOTAL_MAX) ||
-	    sum_percpu(p, p->skel->maps.drops, out->drops, PROFILE_DROP_MAX))
+	out->window_s = seconds_between(&p->read, &now);
+	p->read = now;
+	if (read_since(p, p->skel->maps.totals, p->totals, totals,
+		       PROFILE_TOTAL_MAX) ||
+	    read_since(p, p->skel->maps.drops, p->drops, out->drops,
+		       PROFILE_DROP_MAX))
 		return -1;
 	out->seen = totals[PROFILE_SEEN];
 	out->idle = totals[PROFILE_IDLE];
@@ -734,7 +699,7 @@ int profile_collect(struct profiler *p, struct cpu_profile *out)
 	out->cfi = totals[PROFILE_CFI];
 	out->cfi_complete = totals[PROFILE_CFI_COMPLETE];
 	out->cfi_on = p->unw != NULL;
-	if (collect_counts(p, out))
+	if (read_samples(p, out))
 		return -1;
 	if (p->verbose)
 		report_symbols(out, symbolize_stats(p->sym));
@@ -767,44 +732,8 @@ void profile_free(struct profiler *p)
 	unwinder_free(p->unw);
 	symbolizer_free(p->sym);
 	classifier_free(p->cls);
-	free(p->captured.slots);
+	pidmap_free(&p->captured);
 	free(p->pfds);
 	free(p->links);
 	free(p);
-}
-
-static void put_root(FILE *f, const char *name)
-{
-	for (; *name; name++)
-		fputc(*name == ';' ? ':' : *name, f);
-}
-
-int profile_write_folded(FILE *f, const struct cpu_profile *cp,
-			 profile_name_fn name, void *arg)
-{
-	const struct profile_proc *proc;
-	const struct profile_stack *st;
-	const char *root;
-	char fallback[32];
-	size_t i, j;
-
-	for (i = 0; i < cp->nprocs; i++) {
-		proc = &cp->procs[i];
-		root = name ? name(arg, proc->tgid) : NULL;
-		if (!root && proc->comm[0])
-			root = proc->comm;
-		if (!root) {
-			snprintf(fallback, sizeof(fallback), "[pid %d]",
-				 (int)proc->tgid);
-			root = fallback;
-		}
-		for (j = 0; j < proc->nstacks; j++) {
-			st = &proc->stacks[j];
-			put_root(f, root);
-			fprintf(f, ";%s%s%s %llu\n", category_name(st->category),
-				st->folded[0] ? ";" : "", st->folded,
-				(unsigned long long)st->samples);
-		}
-	}
-	return ferror(f) ? -1 : 0;
 }

@@ -6,11 +6,11 @@
  * folded stacks.
  *
  * Use:
- *	profile_start()			the window opens
- *	profile_poll()			every second or so (optional)
- *	profile_stop()			the window closes
- *	profile_collect()		read, symbolize, classify
- *	profile_write_folded()		flame graph input (optional)
+ *	profile_start()			sampling starts
+ *	profile_poll()			every second or so
+ *	profile_read()			what was sampled since the last read,
+ *					symbolized and classified
+ *	profile_stop()			sampling stops (read once more after)
  *	cpu_profile_free(), profile_free()
  */
 #ifndef MESHPROF_SAMPLER_H
@@ -23,7 +23,7 @@
 #include <sys/types.h>
 #include <linux/types.h>
 
-#include "categories.h"
+#include "kinds.h"
 #include "profile_defs.h"
 
 #define PROFILE_DEFAULT_HZ 49	/* production: off the 100/1000 Hz beats */
@@ -65,7 +65,7 @@ struct profile_proc {
 struct cpu_profile {
 	unsigned int frequency_hz;
 	uint64_t period_ns;		/* CPU time one sample stands for */
-	double window_s;		/* start to stop */
+	double window_s;		/* since the last read (or the start) */
 	uint64_t samples;		/* counted, all processes */
 	uint64_t seen;			/* every sample taken, idle included */
 	uint64_t idle;			/* CPUs idle */
@@ -104,23 +104,18 @@ int profile_allow(struct profiler *p, pid_t tgid);
 void profile_poll(struct profiler *p);
 /* Captures @pid's memory maps now (for example on its exec event). */
 void profile_snapshot(struct profiler *p, pid_t pid);
+/* Forgets @pid, which exited and whose samples were read: its maps, its
+ * CFI description, its place in the filter. */
+void profile_forget(struct profiler *p, pid_t pid);
 /* Stops sampling (the window ends). Idempotent. */
 int profile_stop(struct profiler *p);
-/* Reads what was sampled into @out (zeroed first): symbolizes, classifies,
- * folds. Call after profile_stop(). */
-int profile_collect(struct profiler *p, struct cpu_profile *out);
+/*
+ * Takes what was sampled since the last read (or the start) out of the
+ * kernel's maps into @out (zeroed first): symbolized, classified, folded.
+ * The maps stay small however long sampling runs.
+ */
+int profile_read(struct profiler *p, struct cpu_profile *out);
 void profile_free(struct profiler *p);
 void cpu_profile_free(struct cpu_profile *cp);
-
-/* The name to put at the root of a process's stacks; NULL: its comm. */
-typedef const char *(*profile_name_fn)(void *arg, pid_t tgid);
-
-/*
- * Writes folded stacks ("root;category;frame;...;leaf count" lines, the
- * input of flamegraph.pl and speedscope) rooted at each process's name and
- * the stack's category.
- */
-int profile_write_folded(FILE *f, const struct cpu_profile *cp,
-			 profile_name_fn name, void *arg);
 
 #endif

@@ -174,3 +174,10 @@ cleanup:
 	free(proc);
 	return ret;
 }
+
+void unwinder_forget(struct unwinder *u, pid_t pid)
+{
+	__u32 key = pid;
+
+	bpf_map_delete_elem(u->procs_fd, &key);
+}

@@ -33,6 +33,8 @@ void unwinder_free(struct unwinder *u);
  * procs map is full or the process has no capture.
  */
 int unwinder_add(struct unwinder *u, struct symbolizer *s, pid_t pid);
+/* Drops @pid's description: it exited. */
+void unwinder_forget(struct unwinder *u, pid_t pid);
 const struct unwind_stats *unwinder_stats(const struct unwinder *u);
 
 #endif

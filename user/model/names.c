@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The names of the model's enumerations: one table each, read both ways. */
 #include <string.h>
+#include "derived.h"
 #include "kinds.h"
+#include "run.h"
 
 static const char *name_of(const char *const *names, int n, int v,
 			   const char *invalid)
@@ -95,6 +97,37 @@ NAMES(enum drop_reason, drop, DROP_MAX, "unknown",
 NAMES(enum profile_drop, profile_drop, PROFILE_DROP_MAX, "unknown",
 	[PROFILE_DROP_STACKS_FULL] = "stacks_map_full",
 	[PROFILE_DROP_COUNTS_FULL] = "counts_map_full")
+
+NAMES(enum gap, gap, GAP_MAX, "unknown",
+	[GAP_WAKEUPS] = "sched.wakeups",
+	[GAP_STARTS] = "processes started in the window",
+	[GAP_EXITS] = "processes exited in the window",
+	[GAP_NET] = "net",
+	[GAP_LATENCY] = "latency",
+	[GAP_LAT_QUEUE] = "latency.queue",
+	[GAP_LAT_TRANSIT] = "latency.transit",
+	[GAP_TCP_CONNECTS] = "tcp.connects",
+	[GAP_TCP_ACCEPTS] = "tcp.accepts",
+	[GAP_TCP_RETRANSMITS] = "tcp.retransmits")
+
+NAMES(enum mm_mue, mm_mue, MM_MUE_MAX, "unknown",
+	[MM_CPU_SHARE] = "cpu_share",
+	[MM_CPU_CAPACITY] = "cpu_capacity",
+	[MM_CPU] = "cpu",
+	[MM_CONTEXT_SWITCHES] = "context_switches",
+	[MM_RUNQ_DELAY] = "runq_delay",
+	[MM_RSS] = "rss",
+	[MM_BYTES_COPIED] = "bytes_copied",
+	[MM_SOCKET_CALLS] = "socket_calls",
+	[MM_STACK_TRAVERSALS] = "stack_traversals",
+	[MM_P50] = "p50",
+	[MM_P99] = "p99")
+
+NAMES(enum mm_class, mm_class, MM_CLASS_MAX, "unknown",
+	[MM_COMPUTE] = "compute",
+	[MM_MEMORY] = "memory",
+	[MM_NETWORK] = "network",
+	[MM_LATENCY] = "latency")
 
 enum cpu_category category_parent(enum cpu_category c)
 {

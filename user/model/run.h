@@ -1,51 +1,59 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The data model of one recording: processes folded into components. */
+/*
+ * The data model of one recording: processes folded into components, with
+ * what the window measured and what was derived from it. Every stage reads
+ * and fills this; outputs only render it.
+ */
 #ifndef MESHPROF_RUN_H
 #define MESHPROF_RUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <linux/types.h>
-#include "meshprof.h"
-#include "cgroup.h"
-#include "rules.h"
-#include "lathist.h"
-#include "categories.h"
-#include "profile_defs.h"
+#include "derived.h"
+#include "kinds.h"
+#include "metrics.h"
+#include "pod.h"
 
 #define COMM_LEN 16
 #define EXE_LEN 256
-#define COMPONENT_ID_LEN 128
 
-struct metrics {
-	uint64_t cpu_ns;
-	uint64_t runq_ns;
-	uint64_t runq_waits;
-	uint64_t vol_switches;
-	uint64_t invol_switches;
-	uint64_t wakeups;
-	uint64_t runq_hist[MAX_SLOTS];	/* slot i: waits in [2^i, 2^(i+1)) ns */
-	uint64_t bytes_sent;
-	uint64_t bytes_recv;
-	uint64_t send_calls;
-	uint64_t recv_calls;
-	uint64_t tcp_connects;
-	uint64_t tcp_accepts;
-	uint64_t tcp_closes;
-	uint64_t tcp_retransmits;
-	uint64_t exchanges;		/* request/response turns on its sockets */
-	uint64_t rss_avg_bytes;		/* mean resident memory over the window */
-	uint64_t rss_peak_bytes;	/* highest sample (components: sum of
-					 * their processes' peaks) */
-	struct latency_hist lat[LAT_KINDS];	/* owned: moved, never copied */
-	uint64_t cpu_samples;		/* profile samples of this CPU time */
-	uint64_t cat_samples[CAT_MAX];	/* ... by category (docs/attribution.md) */
+/*
+ * Metrics this kernel or this configuration cannot give; a run keeps them
+ * as a bitmask. Their names are those of JSON's probes.unavailable.
+ */
+enum gap {
+	GAP_WAKEUPS,		/* sched.wakeups */
+	GAP_STARTS,		/* processes started in the window */
+	GAP_EXITS,		/* processes exited in the window */
+	GAP_NET,		/* socket bytes and calls */
+	GAP_LATENCY,		/* per-hop latency and exchanges (--no-latency) */
+	GAP_LAT_QUEUE,		/* latency.queue */
+	GAP_LAT_TRANSIT,	/* latency.transit */
+	GAP_TCP_CONNECTS,	/* tcp.connects (and closes) */
+	GAP_TCP_ACCEPTS,	/* tcp.accepts */
+	GAP_TCP_RETRANSMITS,	/* tcp.retransmits */
+	GAP_MAX,
+};
+
+#define GAP_BIT(g) (1u << (g))
+
+const char *gap_name(enum gap g);
+int gap_parse(const char *s);
+
+/* One distinct folded stack of a process's CPU profile. */
+struct stack_count {
+	char *frames;		/* root to leaf, ';'-separated; kernel frames
+				 * end in "_[k]" */
+	uint64_t samples;
+	enum cpu_category category;
 };
 
 struct process {
 	uint32_t pid;
 	uint32_t ppid;
+	uint64_t serial;		/* one per process the engine saw: a
+					 * reused pid gets another */
 	char comm[COMM_LEN];
 	char exe[EXE_LEN];
 	char cgroup[CGROUP_PATH_LEN];
@@ -55,11 +63,13 @@ struct process {
 	uint64_t exit_ns;		/* monotonic; 0 while alive */
 	int component;			/* index into run.components, -1 unset */
 	struct metrics m;
+	struct stack_count *stacks;	/* sorted by frames */
+	size_t nstacks, stacks_cap;
 };
 
 struct component {
 	char id[COMPONENT_ID_LEN];
-	char name[RULE_NAME_LEN];
+	char name[COMPONENT_NAME_LEN];
 	enum role role;
 	enum mesh mesh;
 	bool in_pod;
@@ -67,6 +77,17 @@ struct component {
 	uint32_t *pids;
 	size_t npids, pids_cap;
 	struct metrics m;
+};
+
+/* What the CPU profile saw, beyond the samples of each process. */
+struct run_profile {
+	unsigned int hz;		/* 0: CPU profile not taken */
+	uint64_t drops[PROFILE_DROP_MAX];
+	double symbolized_share;	/* of user and kernel frames */
+	uint64_t frames, frames_named;	/* behind it, while reads are merged */
+	bool cfi;			/* user stacks walked with CFI */
+	uint64_t cfi_samples;		/* samples whose user stack was */
+	uint64_t cfi_complete;		/* ... to the outermost frame */
 };
 
 struct run {
@@ -78,32 +99,51 @@ struct run {
 	int cpus;
 	char probe_sched[16];		/* "tp_btf" or "raw_tp" */
 	char probe_sock[16];		/* "tp_btf", "raw_tp" or "syscalls" */
+	uint32_t unavailable;		/* GAP_BIT()s */
 	double cpu_capacity_cores;	/* assigned CPU; 0 = node CPUs */
 	uint64_t requests;		/* work done in the window; 0 unknown */
 	char requests_source[24];	/* "load-generator" or "sockets" */
 	double load_seconds;		/* how long the load ran; 0 unknown */
 	double latency_p50_s;		/* client-observed; < 0 unknown */
 	double latency_p99_s;
-	char unavailable[256];		/* metrics this kernel cannot give */
-	unsigned int profile_hz;	/* 0: CPU profile not taken */
-	uint64_t profile_drops[PROFILE_DROP_MAX];
-	double symbolized_share;	/* of user and kernel frames */
-	bool profile_cfi;		/* user stacks walked with CFI */
-	uint64_t cfi_samples;		/* samples whose user stack was */
-	uint64_t cfi_complete;		/* ... to the outermost frame */
+	struct run_profile profile;
 	uint64_t drops[DROP_MAX];
+	uint64_t mem_rounds;		/* resident memory sampling rounds */
 	struct process *procs;
 	size_t nprocs, procs_cap;
 	struct component *comps;
 	size_t ncomps, comps_cap;
+
+	/* Derived (score/derive.c): computed once, rendered by outputs. */
+	bool has_path;
+	struct waterfall path;		/* the request path, when has_path */
+	struct meshmark mm;		/* single-run MeshMark */
 };
 
-/* Adds @src into @dst; -ENOMEM when a histogram cannot grow. */
-int metrics_add(struct metrics *dst, const struct metrics *src);
-void metrics_free(struct metrics *m);
 struct process *run_add_process(struct run *run);
 struct component *run_add_component(struct run *run);
+/* Appends @n samples of @frames in @category to @p's stacks (a copy of
+ * @frames), which the samples of @p->m already count; -ENOMEM. */
+int process_add_stack(struct process *p, const char *frames,
+		      uint64_t n, enum cpu_category category);
+/* Sorts @p's stacks and merges those with the same frames and category. */
+void process_merge_stacks(struct process *p);
+/*
+ * Adds @delta, the next read of the same process (same serial), into @p:
+ * counts add up, the peak is the higher, identity is the latest. -ENOMEM
+ * when memory runs out.
+ */
+int process_merge(struct process *p, const struct process *delta);
+/*
+ * Adds @delta, the next read of an engine (collect/engine.h), into @run:
+ * the window grows, counts add up, processes are merged by serial. @delta
+ * keeps its own memory. -ENOMEM when memory runs out.
+ */
+int run_merge(struct run *run, const struct run *delta);
+/* What merged reads leave to compute at the end: each process's mean
+ * resident memory over the run's mem_rounds, the symbolized share. */
+void run_finish(struct run *run);
+void process_free(struct process *p);
 void run_free(struct run *run);
-const char *drop_name(enum drop_reason reason);
 
 #endif

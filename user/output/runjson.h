@@ -10,7 +10,8 @@
 struct json_object;
 
 struct json_object *run_to_json(const struct run *run);
-/* Writes @root (pretty) to @path; "FILE: cannot write: why" on error. */
+/* Writes @root (pretty) to @path, whole or not at all (outfile.h);
+ * "FILE: cannot write: why" on error. */
 int json_write_file(struct json_object *root, const char *path, char *err,
 		    size_t err_len);
 /* Reads and validates a run; on error "FILE: what is wrong" in @err. */

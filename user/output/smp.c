@@ -4,13 +4,9 @@
 #include <string.h>
 #include <time.h>
 #include <json-c/json.h>
+#include "jsonput.h"
+#include "meshmark_out.h"
 #include "smp.h"
-#include "waterfall.h"
-
-static void put(struct json_object *o, const char *k, struct json_object *v)
-{
-	json_object_object_add(o, k, v);
-}
 
 static struct json_object *timestamp(double epoch)
 {
@@ -41,20 +37,19 @@ static struct json_object *ms(double seconds)
 static struct json_object *latencies(const struct run *run)
 {
 	struct json_object *o = json_object_new_object();
-	const struct latency_hist *h;
-	struct waterfall w;
+	const struct lat_summary *h;
 
-	if (waterfall_build(run, &w)) {
+	if (!run->has_path) {
 		put(o, "p50", ms(run->latency_p50_s));
 		put(o, "p99", ms(run->latency_p99_s));
 		return o;
 	}
-	h = &run->comps[w.client].m.lat[LAT_CLIENT];
-	put(o, "min", ms(lat_percentile(h, 0) / 1e9));
-	put(o, "average", ms(lat_mean(h) / 1e9));
-	put(o, "p50", ms(lat_percentile(h, 50) / 1e9));
-	put(o, "p90", ms(lat_percentile(h, 90) / 1e9));
-	put(o, "p99", ms(lat_percentile(h, 99) / 1e9));
+	h = &run->comps[run->path.client].m.lat_sum[LAT_CLIENT];
+	put(o, "min", ms(h->min_ns / 1e9));
+	put(o, "average", ms(h->mean_ns / 1e9));
+	put(o, "p50", ms(h->p50_ns / 1e9));
+	put(o, "p90", ms(h->p90_ns / 1e9));
+	put(o, "p99", ms(h->p99_ns / 1e9));
 	put(o, "max", ms(h->max_ns / 1e9));
 	return o;
 }

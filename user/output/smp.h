@@ -3,7 +3,6 @@
 #ifndef MESHPROF_SMP_H
 #define MESHPROF_SMP_H
 
-#include "meshmark.h"
 #include "run.h"
 
 #define SMP_VERSION "v0.0.1"

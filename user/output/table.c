@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
 #include "table.h"
-#include "waterfall.h"
-#include "cpucat.h"
 
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
 {
@@ -18,24 +16,75 @@ static const char *human_bytes(uint64_t b, char *buf, size_t len)
 	return buf;
 }
 
+/* One counter's cell, as its definition says it shows. */
+static void print_cell(FILE *out, const struct counter_def *d, uint64_t v)
+{
+	char buf[16];
+
+	switch (d->show) {
+	case SHOW_SECONDS:
+		fprintf(out, " %*.3f", d->width, v / 1e9);
+		break;
+	case SHOW_MILLIS:
+		fprintf(out, " %*.1f", d->width, v / 1e6);
+		break;
+	case SHOW_COUNT:
+		fprintf(out, " %*llu", d->width, (unsigned long long)v);
+		break;
+	case SHOW_BYTES:
+		fprintf(out, " %*s", d->width, human_bytes(v, buf, sizeof(buf)));
+		break;
+	case SHOW_NONE:
+		break;
+	}
+}
+
 static void print_row(FILE *out, const struct run *run,
 		      const struct component *c)
 {
-	const struct metrics *m = &c->m;
-	char sent[16], recv[16], pod[16];
-	double cpu = m->cpu_ns / 1e9;
+	double cpu = c->m.cpu_ns / 1e9;
+	char pod[16];
 
 	snprintf(pod, sizeof(pod), "%.8s", c->in_pod ? c->pod.pod_uid : "-");
-	fprintf(out,
-		"%-24.24s %-10s %-13s %-8s %4zu %6.3f %9.3f %8llu %7llu %9.1f %9s %9s %8llu %8llu\n",
-		c->name, role_name(c->role), mesh_name(c->mesh), pod,
-		c->npids, run->seconds > 0 ? cpu / run->seconds : 0, cpu,
-		(unsigned long long)m->vol_switches,
-		(unsigned long long)m->invol_switches, m->runq_ns / 1e6,
-		human_bytes(m->bytes_sent, sent, sizeof(sent)),
-		human_bytes(m->bytes_recv, recv, sizeof(recv)),
-		(unsigned long long)m->send_calls,
-		(unsigned long long)m->recv_calls);
+	fprintf(out, "%-24.24s %-10s %-13s %-8s %4zu %6.3f", c->name,
+		role_name(c->role), mesh_name(c->mesh), pod, c->npids,
+		run->seconds > 0 ? cpu / run->seconds : 0);
+	for (int i = 0; i < NCOUNTERS; i++)
+		print_cell(out, &counter_defs[i], c->m.counter[i]);
+	fputc('\n', out);
+}
+
+static void print_header(FILE *out)
+{
+	fprintf(out, "%-24s %-10s %-13s %-8s %4s %6s", "COMPONENT", "ROLE",
+		"MESH", "POD", "PIDS", "vCPU");
+	for (int i = 0; i < NCOUNTERS; i++)
+		if (counter_defs[i].show != SHOW_NONE)
+			fprintf(out, " %*s", counter_defs[i].width,
+				counter_defs[i].column);
+	fputc('\n', out);
+}
+
+static void print_path(FILE *out, const struct run *run,
+		       const struct waterfall *w)
+{
+	fprintf(out, "request path: %s -> %s, client-observed p50 %.3f ms p99 %.3f ms\n",
+		run->comps[w->client].name, run->comps[w->server].name,
+		w->client_p50_ns / 1e6, w->client_p99_ns / 1e6);
+	for (int i = 0; i < w->nhops; i++) {
+		const struct hop *h = &w->hops[i];
+
+		fprintf(out, "  %-24.24s %-10s %-15s p50 %9.3f ms  p99 %9.3f ms\n",
+			run->comps[h->comp].name, role_name(run->comps[h->comp].role),
+			lat_kind_name(h->kind), h->p50_ns / 1e6, h->p99_ns / 1e6);
+	}
+	fprintf(out, "  %-24s %-10s %-15s p50 %9.3f ms\n", "network/kernel", "-",
+		"transit+queue", w->kernel_p50_ns / 1e6);
+	fprintf(out, "  sum of hop p50s %.3f ms = %.0f%% of the client-observed p50; sum of means %.3f ms = %.0f%% of its mean\n",
+		w->sum_p50_ns / 1e6,
+		w->client_p50_ns ? 100.0 * w->sum_p50_ns / w->client_p50_ns : 0,
+		w->sum_mean_ns / 1e6,
+		w->client_mean_ns ? 100.0 * w->sum_mean_ns / w->client_mean_ns : 0);
 }
 
 static void print_latency(FILE *out, const struct run *run)
@@ -44,7 +93,6 @@ static void print_latency(FILE *out, const struct run *run)
 		LAT_CLIENT, LAT_DWELL_REQUEST, LAT_SERVICE, LAT_DWELL_RESPONSE,
 		LAT_TRANSIT, LAT_QUEUE,
 	};
-	struct waterfall w;
 	bool header = false;
 
 	for (size_t i = 0; i < run->ncomps; i++) {
@@ -54,7 +102,7 @@ static void print_latency(FILE *out, const struct run *run)
 		    c->role != ROLE_NODE_PROXY && c->role != ROLE_NODE_AGENT)
 			continue;
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
-			const struct latency_hist *h = &c->m.lat[kinds[k]];
+			const struct lat_summary *h = &c->m.lat_sum[kinds[k]];
 
 			if (!h->count)
 				continue;
@@ -67,13 +115,13 @@ static void print_latency(FILE *out, const struct run *run)
 			fprintf(out, "%-24.24s %-15s %9llu %10.3f %10.3f %10.3f %10.3f\n",
 				c->name, lat_kind_name(kinds[k]),
 				(unsigned long long)h->count,
-				lat_percentile(h, 50) / 1e6, lat_percentile(h, 90) / 1e6,
-				lat_percentile(h, 99) / 1e6, h->max_ns / 1e6);
+				h->p50_ns / 1e6, h->p90_ns / 1e6, h->p99_ns / 1e6,
+				h->max_ns / 1e6);
 		}
 	}
-	if (!waterfall_build(run, &w)) {
+	if (run->has_path) {
 		fputc('\n', out);
-		waterfall_print(out, run, &w);
+		print_path(out, run, &run->path);
 	}
 }
 
@@ -108,17 +156,18 @@ static void print_categories(FILE *out, const struct run *run)
 		fprintf(out, "%-24.24s %7llu", c->name,
 			(unsigned long long)c->m.cpu_samples);
 		for (size_t k = 0; k < n; k++)
-			fprintf(out, " %5.1f", 100 * cpucat_share(&c->m, cols[k]));
+			fprintf(out, " %5.1f", 100 * metrics_cat_share(&c->m, cols[k]));
 		fputc('\n', out);
 	}
 	if (!header)
 		return;
 	fprintf(out, "(+LOOP, +NF, +COPY: loopback/veth delivery, netfilter and copies, part of KNET; profile %u Hz, %.0f%% of frames named",
-		run->profile_hz, 100 * run->symbolized_share);
-	if (run->cfi_samples)
+		run->profile.hz, 100 * run->profile.symbolized_share);
+	if (run->profile.cfi_samples)
 		fprintf(out, "; %llu user stacks walked with CFI, %.0f%% to the outermost frame",
-			(unsigned long long)run->cfi_samples,
-			100.0 * run->cfi_complete / run->cfi_samples);
+			(unsigned long long)run->profile.cfi_samples,
+			100.0 * run->profile.cfi_complete /
+			run->profile.cfi_samples);
 	fputs(")\n", out);
 }
 
@@ -134,14 +183,28 @@ static void print_drops(FILE *out, const struct run *run)
 		any = true;
 	}
 	for (int d = 0; d < PROFILE_DROP_MAX; d++) {
-		if (!run->profile_drops[d])
+		if (!run->profile.drops[d])
 			continue;
 		fprintf(out, "%s profile_%s=%llu", any ? "," : "drops:",
-			d ? "counts_map_full" : "stacks_map_full",
-			(unsigned long long)run->profile_drops[d]);
+			profile_drop_name(d),
+			(unsigned long long)run->profile.drops[d]);
 		any = true;
 	}
 	if (any)
+		fputc('\n', out);
+}
+
+static void print_gaps(FILE *out, const struct run *run)
+{
+	const char *sep = "unavailable on this kernel: ";
+
+	for (int g = 0; g < GAP_MAX; g++) {
+		if (!(run->unavailable & GAP_BIT(g)))
+			continue;
+		fprintf(out, "%s%s", sep, gap_name(g));
+		sep = ",";
+	}
+	if (run->unavailable)
 		fputc('\n', out);
 }
 
@@ -151,15 +214,11 @@ void table_print(FILE *out, const struct run *run)
 		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %zu processes in %zu components\n",
 		run->seconds, run->hostname, run->kernel, run->cpus,
 		run->probe_sched, run->probe_sock, run->nprocs, run->ncomps);
-	fprintf(out,
-		"%-24s %-10s %-13s %-8s %4s %6s %9s %8s %7s %9s %9s %9s %8s %8s\n",
-		"COMPONENT", "ROLE", "MESH", "POD", "PIDS", "vCPU", "CPU_S",
-		"VCSW", "IVCSW", "RUNQ_MS", "SENT", "RECV", "SENDS", "RECVS");
+	print_header(out);
 	for (size_t i = 0; i < run->ncomps; i++)
 		print_row(out, run, &run->comps[i]);
 	print_categories(out, run);
 	print_latency(out, run);
 	print_drops(out, run);
-	if (run->unavailable[0])
-		fprintf(out, "unavailable on this kernel: %s\n", run->unavailable);
+	print_gaps(out, run);
 }

@@ -13,34 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <json-c/json.h>
 #include "meshmark.h"
 
 #define NS_PER_S 1e9
 #define MIB (1024.0 * 1024.0)
 #define PER 1000.0		/* costs are per 1000 requests */
-#define ITEM_LEN 128		/* longest "name=value" in a weights spec */
-
-static const char *const mm_mue_names[MM_MUE_MAX] = {
-	[MM_CPU_SHARE] = "cpu_share",
-	[MM_CPU_CAPACITY] = "cpu_capacity",
-	[MM_CPU] = "cpu",
-	[MM_CONTEXT_SWITCHES] = "context_switches",
-	[MM_RUNQ_DELAY] = "runq_delay",
-	[MM_RSS] = "rss",
-	[MM_BYTES_COPIED] = "bytes_copied",
-	[MM_SOCKET_CALLS] = "socket_calls",
-	[MM_STACK_TRAVERSALS] = "stack_traversals",
-	[MM_P50] = "p50",
-	[MM_P99] = "p99",
-};
-
-static const char *const mm_class_names[MM_CLASS_MAX] = {
-	[MM_COMPUTE] = "compute",
-	[MM_MEMORY] = "memory",
-	[MM_NETWORK] = "network",
-	[MM_LATENCY] = "latency",
-};
 
 static const enum mm_class mm_mue_class[MM_MUE_MAX] = {
 	[MM_CPU_SHARE] = MM_COMPUTE,
@@ -71,20 +48,21 @@ enum res {
 struct resource {
 	const char *what;		/* for reasons */
 	const char *unit;
-	const char *metric[2];		/* run->unavailable tokens voiding it */
+	uint32_t gaps;			/* GAP_BIT()s of run->unavailable
+					 * that void it */
 	bool level;			/* a level over the window, not a count */
 };
 
 static const struct resource resources[RES_MAX] = {
-	[RES_CPU] = { "CPU time", "cpu_seconds", { NULL, NULL }, false },
-	[RES_SWITCHES] = { "context switches", "switches", { NULL, NULL },
-			   false },
-	[RES_RUNQ] = { "run-queue wait", "seconds", { NULL, NULL }, false },
-	[RES_RSS] = { "resident memory", "bytes", { NULL, NULL }, true },
-	[RES_BYTES] = { "socket bytes", "bytes", { "net", NULL }, false },
-	[RES_CALLS] = { "socket calls", "calls", { "net", NULL }, false },
+	[RES_CPU] = { "CPU time", "cpu_seconds", 0, false },
+	[RES_SWITCHES] = { "context switches", "switches", 0, false },
+	[RES_RUNQ] = { "run-queue wait", "seconds", 0, false },
+	[RES_RSS] = { "resident memory", "bytes", 0, true },
+	[RES_BYTES] = { "socket bytes", "bytes", GAP_BIT(GAP_NET), false },
+	[RES_CALLS] = { "socket calls", "calls", GAP_BIT(GAP_NET), false },
 	[RES_CONNS] = { "TCP connections", "connections",
-			{ "tcp.connects", "tcp.accepts" }, false },
+			GAP_BIT(GAP_TCP_CONNECTS) | GAP_BIT(GAP_TCP_ACCEPTS),
+			false },
 };
 
 /* What a set of components used, per resource. */
@@ -112,20 +90,6 @@ struct pair {
 	struct split sb;
 	struct split sm;
 };
-
-const char *mm_mue_name(enum mm_mue mue)
-{
-	if ((unsigned int)mue >= MM_MUE_MAX)
-		return "unknown";
-	return mm_mue_names[mue];
-}
-
-const char *mm_class_name(enum mm_class class)
-{
-	if ((unsigned int)class >= MM_CLASS_MAX)
-		return "unknown";
-	return mm_class_names[class];
-}
 
 static bool mesh_role(enum role role)
 {
@@ -237,34 +201,12 @@ static void split_run(const struct run *run, struct split *s)
 	}
 }
 
-/* Is @tok one of the comma-separated words in @list? */
-static bool has_token(const char *list, const char *tok)
-{
-	size_t n = strlen(tok);
-
-	for (const char *p = list; *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (len == n && !strncmp(p, tok, n))
-			return true;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	return false;
-}
-
-/* The probe @run lacked for @res, or NULL. */
+/* The name of the first measurement @run lacked for @res, or NULL. */
 static const char *missing_metric(const struct run *run, enum res res)
 {
-	for (int i = 0; i < 2; i++) {
-		const char *m = resources[res].metric[i];
+	uint32_t lacked = run->unavailable & resources[res].gaps;
 
-		if (m && has_token(run->unavailable, m))
-			return m;
-	}
-	return NULL;
+	return lacked ? gap_name(__builtin_ctz(lacked)) : NULL;
 }
 
 static void __attribute__((format(printf, 2, 3)))
@@ -799,403 +741,4 @@ int meshmark_compare(const struct run *base, const struct run *mesh,
 	if (add_components(out, mesh, &p.sm, cpu_overhead))
 		return -1;
 	return finish(out);
-}
-
-void meshmark_free(struct meshmark *mm)
-{
-	free(mm->comps);
-	mm->comps = NULL;
-	mm->ncomps = 0;
-}
-
-/* ---- weights ---- */
-
-static int mue_lookup(const char *name)
-{
-	for (int m = 0; m < MM_MUE_MAX; m++)
-		if (!strcmp(name, mm_mue_names[m]))
-			return m;
-	return -1;
-}
-
-static char *trim(char *s)
-{
-	char *end;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	end = s + strlen(s);
-	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
-		*--end = '\0';
-	return s;
-}
-
-/* A number, or a percentage when it ends in '%'; -1 if neither. */
-static int parse_weight(const char *s, double *out)
-{
-	char *end;
-	double v;
-
-	if (!*s)
-		return -1;
-	v = strtod(s, &end);
-	if (end == s)
-		return -1;
-	if (*end == '%') {
-		v /= 100;
-		end++;
-	}
-	if (*end || !isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static void known_names(char *buf, size_t len)
-{
-	size_t n = 0;
-
-	buf[0] = '\0';
-	for (int m = 0; m < MM_MUE_MAX && n < len; m++)
-		n += snprintf(buf + n, len - n, "%s%s", m ? ", " : "",
-			      mm_mue_names[m]);
-}
-
-static int __attribute__((format(printf, 3, 4)))
-item_err(char *err, size_t err_len, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, err_len, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
-/* Parses "value" into @w->w[@m]; @name and @val only for messages. */
-static int parse_value(struct mm_weights *w, int m, const char *name,
-		       const char *val, char *err, size_t err_len)
-{
-	if (parse_weight(val, &w->w[m]))
-		return item_err(err, err_len, "weights: %s=%s: not a number",
-				name, val);
-	if (w->w[m] < MM_WEIGHT_MIN || w->w[m] > MM_WEIGHT_MAX)
-		return item_err(err, err_len,
-				"weights: %s=%s: out of range -0.5..0.5 (-50%%..+50%%)",
-				name, val);
-	return 0;
-}
-
-/* One "name=value" of @len bytes at @item. */
-static int parse_item(struct mm_weights *w, bool *seen, const char *item,
-		      size_t len, char *err, size_t err_len)
-{
-	char buf[ITEM_LEN], known[256], *name, *eq;
-	int m;
-
-	if (len >= sizeof(buf))
-		return item_err(err, err_len, "weights: item too long: %.32s...",
-				item);
-	memcpy(buf, item, len);
-	buf[len] = '\0';
-	eq = strchr(buf, '=');
-	if (!eq && !*trim(buf))
-		return item_err(err, err_len, "weights: empty item");
-	if (!eq)
-		return item_err(err, err_len,
-				"weights: '%s': expected NAME=VALUE", trim(buf));
-	*eq = '\0';
-	name = trim(buf);
-	m = mue_lookup(name);
-	if (m < 0) {
-		known_names(known, sizeof(known));
-		return item_err(err, err_len,
-				"weights: unknown MUE '%s' (known: %s)", name,
-				known);
-	}
-	if (seen[m])
-		return item_err(err, err_len, "weights: %s given twice", name);
-	seen[m] = true;
-	return parse_value(w, m, name, trim(eq + 1), err, err_len);
-}
-
-int mm_weights_parse(struct mm_weights *w, const char *spec, char *err,
-		     size_t err_len)
-{
-	struct mm_weights tmp = *w;
-	bool seen[MM_MUE_MAX] = { false };
-	const char *p = spec;
-
-	if (err_len)
-		err[0] = '\0';
-	if (!spec || !*spec)
-		return 0;
-	for (;;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-
-		if (parse_item(&tmp, seen, p, len, err, err_len))
-			return -1;
-		if (!end)
-			break;
-		p = end + 1;
-	}
-	*w = tmp;
-	return 0;
-}
-
-/* ---- JSON ---- */
-
-static void put(struct json_object *o, const char *k, struct json_object *v)
-{
-	json_object_object_add(o, k, v);
-}
-
-/* NAN (unknown) is null: JSON has no NaN. */
-static struct json_object *num(double v)
-{
-	return isfinite(v) ? json_object_new_double(v) : NULL;
-}
-
-static struct json_object *str_or_null(const char *s)
-{
-	return s[0] ? json_object_new_string(s) : NULL;
-}
-
-static struct json_object *mue_json(const struct meshmark *mm,
-				    const struct mm_mue_result *r)
-{
-	struct json_object *o = json_object_new_object();
-
-	put(o, "value", r->available ? num(r->value) : NULL);
-	put(o, "weight", json_object_new_double(r->weight));
-	put(o, "available", json_object_new_boolean(r->available));
-	put(o, "reason", str_or_null(r->reason));
-	put(o, "unit", json_object_new_string(r->unit));
-	if (mm->mode == MM_SINGLE) {
-		put(o, "mesh", num(r->mesh));
-		put(o, "total", num(r->total));
-		return o;
-	}
-	put(o, "base", num(r->base));
-	put(o, "mesh", num(r->mesh));
-	put(o, "overhead", num(r->overhead));
-	return o;
-}
-
-static struct json_object *class_json(const struct meshmark *mm,
-				      const struct mm_class_result *c)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *mues = json_object_new_object();
-
-	put(o, "score", c->included ? num(c->score) : NULL);
-	put(o, "overhead", c->included ? num(1 - c->score) : NULL);
-	put(o, "included", json_object_new_boolean(c->included));
-	put(o, "reason", str_or_null(c->reason));
-	for (size_t i = 0; i < c->nmues; i++)
-		put(mues, mm_mue_name(c->mues[i].id), mue_json(mm, &c->mues[i]));
-	put(o, "mues", mues);
-	return o;
-}
-
-static struct json_object *component_json(const struct mm_component *c)
-{
-	struct json_object *o = json_object_new_object();
-
-	put(o, "id", json_object_new_string(c->id));
-	put(o, "name", json_object_new_string(c->name));
-	put(o, "role", json_object_new_string(role_name(c->role)));
-	put(o, "mesh", json_object_new_string(mesh_name(c->mesh)));
-	put(o, "cpu_seconds", json_object_new_double(c->cpu_seconds));
-	put(o, "rss_bytes", json_object_new_double(c->rss_bytes));
-	put(o, "bytes", json_object_new_double(c->bytes));
-	put(o, "cpu_cost", num(c->cpu_cost));
-	put(o, "rss_cost", num(c->rss_cost));
-	put(o, "bytes_cost", num(c->bytes_cost));
-	put(o, "cpu_fraction", num(c->cpu_fraction));
-	put(o, "cpu_overhead_fraction", num(c->cpu_overhead_fraction));
-	return o;
-}
-
-static struct json_object *vcpu_json(const struct meshmark *mm)
-{
-	struct json_object *o;
-
-	if (isnan(mm->vcpu_total) && isnan(mm->vcpu_sidecar) &&
-	    isnan(mm->vcpu_node_proxy) && isnan(mm->vcpu_node_agent))
-		return NULL;
-	o = json_object_new_object();
-	put(o, "sidecar", num(mm->vcpu_sidecar));
-	put(o, "node_proxy", num(mm->vcpu_node_proxy));
-	put(o, "node_agent", num(mm->vcpu_node_agent));
-	put(o, "total", num(mm->vcpu_total));
-	return o;
-}
-
-struct json_object *meshmark_to_json(const struct meshmark *mm)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *classes = json_object_new_object();
-	struct json_object *comps = json_object_new_array();
-	struct json_object *notes = json_object_new_array();
-
-	put(o, "score", num(mm->score));
-	put(o, "mode", json_object_new_string(mm->mode == MM_SINGLE ?
-					      "single" : "compare"));
-	put(o, "normalization", json_object_new_string(mm->per_request ?
-			"per_1000_requests" : "per_second"));
-	put(o, "error", str_or_null(mm->error));
-	for (int c = 0; c < MM_CLASS_MAX; c++)
-		put(classes, mm_class_name(c), class_json(mm, &mm->classes[c]));
-	put(o, "classes", classes);
-	for (size_t i = 0; i < mm->ncomps; i++)
-		json_object_array_add(comps, component_json(&mm->comps[i]));
-	put(o, "components", comps);
-	put(o, "vcpu_per_1000rps", vcpu_json(mm));
-	put(o, "mib_per_proxy", num(mm->mib_per_proxy));
-	for (size_t i = 0; i < mm->nnotes; i++)
-		json_object_array_add(notes, json_object_new_string(mm->notes[i]));
-	put(o, "notes", notes);
-	return o;
-}
-
-/* ---- table ---- */
-
-/* Whole numbers from 1000 up, else 4 significant digits; "-" unknown. */
-static const char *fmt_num(double v, char *buf, size_t len)
-{
-	if (!isfinite(v))
-		snprintf(buf, len, "-");
-	else if (fabs(v) >= 1000 && fabs(v) < 1e15)
-		snprintf(buf, len, "%.0f", v);
-	else
-		snprintf(buf, len, "%.4g", v);
-	return buf;
-}
-
-static void print_mue(FILE *out, const struct meshmark *mm,
-		      const struct mm_mue_result *r)
-{
-	bool single = mm->mode == MM_SINGLE;
-	/* bytes read better as MiB in a table; JSON keeps bytes */
-	bool mib = !strcmp(r->unit, "bytes");
-	double k = mib ? 1 / MIB : 1;
-	char a[24], b[24], c[24];
-
-	if (!r->available) {
-		fprintf(out, "  %-18s %7s %+7.2f  left out: %s\n",
-			mm_mue_name(r->id), "-", r->weight, r->reason);
-		return;
-	}
-	fprintf(out, "  %-18s %7.3f %+7.2f %12s %12s %12s  %s\n",
-		mm_mue_name(r->id), r->value, r->weight,
-		fmt_num(k * (single ? r->mesh : r->base), a, sizeof(a)),
-		fmt_num(k * (single ? r->total : r->mesh), b, sizeof(b)),
-		single ? "" : fmt_num(k * r->overhead, c, sizeof(c)),
-		mib ? "MiB" : r->unit);
-}
-
-static void print_class(FILE *out, const struct meshmark *mm,
-			const struct mm_class_result *c)
-{
-	if (!c->included) {
-		fprintf(out, "%-20s %7s          left out: %s\n",
-			mm_class_name(c->id), "-", c->reason);
-		return;
-	}
-	fprintf(out, "%-20s %7.3f\n", mm_class_name(c->id), c->score);
-	for (size_t i = 0; i < c->nmues; i++)
-		print_mue(out, mm, &c->mues[i]);
-}
-
-static void print_component(FILE *out, const struct mm_component *x)
-{
-	char a[24], b[24], c[24], d[24], e[24];
-
-	fprintf(out, "%-24.24s %-10s %9.3f %10s %10s %12s %7s %7s\n",
-		x->name, role_name(x->role), x->cpu_seconds,
-		fmt_num(x->cpu_cost, a, sizeof(a)),
-		fmt_num(x->rss_cost / MIB, b, sizeof(b)),
-		fmt_num(x->bytes_cost, c, sizeof(c)),
-		fmt_num(100 * x->cpu_fraction, d, sizeof(d)),
-		fmt_num(100 * x->cpu_overhead_fraction, e, sizeof(e)));
-}
-
-static void print_components(FILE *out, const struct meshmark *mm)
-{
-	bool pr = mm->per_request;
-
-	if (!mm->ncomps)
-		return;
-	fprintf(out, "\nwhere the mesh's cost went (%s; cpu %%: of the workload's CPU, ovh %%: of its CPU overhead):\n",
-		pr ? "per 1000 requests, rss per 1000 rps" :
-		"per second, rss as is");
-	fprintf(out, "%-24s %-10s %9s %10s %10s %12s %7s %7s\n", "component",
-		"role", "cpu s", pr ? "cpu s/1k" : "cpu s/s",
-		pr ? "MiB/1krps" : "rss MiB", pr ? "bytes/1k" : "bytes/s",
-		"cpu %", "ovh %");
-	for (size_t i = 0; i < mm->ncomps; i++)
-		print_component(out, &mm->comps[i]);
-}
-
-static void print_figures(FILE *out, const struct meshmark *mm)
-{
-	char a[24], b[24], c[24], d[24];
-
-	fprintf(out, "\nvCPU per 1000 rps: sidecar %s, node-proxy %s, node-agent %s, total %s\n",
-		fmt_num(mm->vcpu_sidecar, a, sizeof(a)),
-		fmt_num(mm->vcpu_node_proxy, b, sizeof(b)),
-		fmt_num(mm->vcpu_node_agent, c, sizeof(c)),
-		fmt_num(mm->vcpu_total, d, sizeof(d)));
-	fprintf(out, "MiB per proxy: %s\n",
-		fmt_num(mm->mib_per_proxy, a, sizeof(a)));
-}
-
-static void print_header(FILE *out, const struct meshmark *mm)
-{
-	bool single = mm->mode == MM_SINGLE;
-
-	fprintf(out, "MeshMark %.1f / 100 (%s)\n\n", mm->score, single ?
-		"single run: the mesh's share of what the workload used" :
-		"compare: cost per unit of work, mesh run against baseline");
-	fprintf(out, "%-20s %7s %7s %12s %12s %12s  %s\n", "class / MUE",
-		"score", "weight", single ? "mesh" : "base",
-		single ? "total" : "mesh", single ? "" : "overhead", "unit");
-	if (!single)
-		fprintf(out, "(inputs %s)\n", mm->per_request ?
-			"per 1000 requests; rss per 1000 rps" :
-			"per second of the window; rss as is");
-}
-
-struct json_object *mue_to_json(const struct meshmark *mm)
-{
-	struct json_object *o = json_object_new_object();
-
-	for (int c = 0; c < MM_CLASS_MAX; c++) {
-		const struct mm_class_result *cr = &mm->classes[c];
-
-		for (size_t i = 0; i < cr->nmues; i++) {
-			const struct mm_mue_result *m = &cr->mues[i];
-
-			json_object_object_add(o, mm_mue_name(m->id), m->available ?
-				json_object_new_double(m->value) : NULL);
-		}
-	}
-	return o;
-}
-
-void meshmark_print(FILE *out, const struct meshmark *mm)
-{
-	if (mm->error[0]) {
-		fprintf(out, "MeshMark not computed: %s\n", mm->error);
-		return;
-	}
-	print_header(out, mm);
-	for (int c = 0; c < MM_CLASS_MAX; c++)
-		print_class(out, mm, &mm->classes[c]);
-	print_components(out, mm);
-	print_figures(out, mm);
-	for (size_t i = 0; i < mm->nnotes; i++)
-		fprintf(out, "%s%s\n", i ? "  " : "\nnotes:\n  ", mm->notes[i]);
 }

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
-#include <json-c/json.h>
 #include "waterfall.h"
 
 static bool is_mesh(enum role r)
@@ -115,64 +114,4 @@ int waterfall_build(const struct run *run, struct waterfall *w)
 		w->sum_mean_ns += w->hops[i].mean_ns;
 	}
 	return 0;
-}
-
-void waterfall_print(FILE *out, const struct run *run,
-		     const struct waterfall *w)
-{
-	fprintf(out, "request path: %s -> %s, client-observed p50 %.3f ms p99 %.3f ms\n",
-		run->comps[w->client].name, run->comps[w->server].name,
-		w->client_p50_ns / 1e6, w->client_p99_ns / 1e6);
-	for (int i = 0; i < w->nhops; i++) {
-		const struct hop *h = &w->hops[i];
-
-		fprintf(out, "  %-24.24s %-10s %-15s p50 %9.3f ms  p99 %9.3f ms\n",
-			run->comps[h->comp].name, role_name(run->comps[h->comp].role),
-			lat_kind_name(h->kind), h->p50_ns / 1e6, h->p99_ns / 1e6);
-	}
-	fprintf(out, "  %-24s %-10s %-15s p50 %9.3f ms\n", "network/kernel", "-",
-		"transit+queue", w->kernel_p50_ns / 1e6);
-	fprintf(out, "  sum of hop p50s %.3f ms = %.0f%% of the client-observed p50; sum of means %.3f ms = %.0f%% of its mean\n",
-		w->sum_p50_ns / 1e6,
-		w->client_p50_ns ? 100.0 * w->sum_p50_ns / w->client_p50_ns : 0,
-		w->sum_mean_ns / 1e6,
-		w->client_mean_ns ? 100.0 * w->sum_mean_ns / w->client_mean_ns : 0);
-}
-
-static struct json_object *secs(uint64_t ns)
-{
-	return json_object_new_double(ns / 1e9);
-}
-
-struct json_object *waterfall_json(const struct run *run,
-				   const struct waterfall *w)
-{
-	struct json_object *o = json_object_new_object();
-	struct json_object *hops = json_object_new_array();
-
-	json_object_object_add(o, "client", json_object_new_string(run->comps[w->client].id));
-	json_object_object_add(o, "server", json_object_new_string(run->comps[w->server].id));
-	json_object_object_add(o, "client_p50_seconds", secs(w->client_p50_ns));
-	json_object_object_add(o, "client_p99_seconds", secs(w->client_p99_ns));
-	for (int i = 0; i < w->nhops; i++) {
-		const struct hop *h = &w->hops[i];
-		struct json_object *j = json_object_new_object();
-
-		json_object_object_add(j, "component", json_object_new_string(run->comps[h->comp].id));
-		json_object_object_add(j, "name", json_object_new_string(run->comps[h->comp].name));
-		json_object_object_add(j, "role", json_object_new_string(role_name(run->comps[h->comp].role)));
-		json_object_object_add(j, "measure", json_object_new_string(lat_kind_name(h->kind)));
-		json_object_object_add(j, "p50_seconds", secs(h->p50_ns));
-		json_object_object_add(j, "p90_seconds", secs(h->p90_ns));
-		json_object_object_add(j, "p99_seconds", secs(h->p99_ns));
-		json_object_object_add(j, "mean_seconds", secs(h->mean_ns));
-		json_object_array_add(hops, j);
-	}
-	json_object_object_add(o, "hops", hops);
-	json_object_object_add(o, "kernel_p50_seconds", secs(w->kernel_p50_ns));
-	json_object_object_add(o, "sum_p50_seconds", secs(w->sum_p50_ns));
-	json_object_object_add(o, "client_mean_seconds", secs(w->client_mean_ns));
-	json_object_object_add(o, "kernel_mean_seconds", secs(w->kernel_mean_ns));
-	json_object_object_add(o, "sum_mean_seconds", secs(w->sum_mean_ns));
-	return o;
 }

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <assert.h>
+#include <errno.h>
+#include "metrics.h"
+
+static_assert(sizeof(struct proc_stats) == NCOUNTERS * sizeof(__u64),
+	      "struct proc_stats holds the counters and nothing else");
+
+const struct counter_def counter_defs[NCOUNTERS] = {
+#define COUNTER_DEF(field, group, key, unit, col, width, show, prom, label) \
+	[CTR_##field] = { #field, group, key, UNIT_##unit, col, width,	\
+			  SHOW_##show, prom, label },
+	PROC_COUNTERS(COUNTER_DEF)
+#undef COUNTER_DEF
+};
+
+void metrics_add_percpu(struct metrics *m, const struct proc_stats *percpu,
+			int ncpus)
+{
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const __u64 *v = (const __u64 *)&percpu[cpu];
+
+		for (int i = 0; i < NCOUNTERS; i++)
+			m->counter[i] += v[i];
+	}
+}
+
+int metrics_add(struct metrics *dst, const struct metrics *src)
+{
+	for (int i = 0; i < NCOUNTERS; i++)
+		dst->counter[i] += src->counter[i];
+	for (int i = 0; i < MAX_SLOTS; i++)
+		dst->runq_hist[i] += src->runq_hist[i];
+	dst->rss_avg_bytes += src->rss_avg_bytes;
+	dst->rss_peak_bytes += src->rss_peak_bytes;
+	dst->rss_sum_bytes += src->rss_sum_bytes;
+	dst->cpu_samples += src->cpu_samples;
+	for (int c = 0; c < CAT_MAX; c++)
+		dst->cat_samples[c] += src->cat_samples[c];
+	for (int k = 0; k < LAT_KINDS; k++)
+		if (lat_merge(&dst->lat[k], &src->lat[k]))
+			return -ENOMEM;
+	return 0;
+}
+
+void metrics_free(struct metrics *m)
+{
+	for (int k = 0; k < LAT_KINDS; k++)
+		lat_free(&m->lat[k]);
+}
+
+/* The kernel-net total includes its sub-buckets. */
+static uint64_t samples_in(const struct metrics *m, enum cpu_category c)
+{
+	uint64_t n = m->cat_samples[c];
+
+	if (c != CAT_KNET)
+		return n;
+	for (int k = 0; k < CAT_MAX; k++)
+		if (k != CAT_KNET && category_parent(k) == CAT_KNET)
+			n += m->cat_samples[k];
+	return n;
+}
+
+double metrics_cat_share(const struct metrics *m, enum cpu_category c)
+{
+	return m->cpu_samples ? (double)samples_in(m, c) / m->cpu_samples : 0;
+}
+
+double metrics_cat_seconds(const struct metrics *m, enum cpu_category c)
+{
+	return metrics_cat_share(m, c) * m->cpu_ns / 1e9;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What meshprof measures of a process or a component. The kernel's
+ * counters come from one list, PROC_COUNTERS (bpf/meshprof.h), which
+ * also gives their JSON keys, table columns and Prometheus names; the
+ * rest are measured in user space or derived.
+ */
+#ifndef MESHPROF_METRICS_H
+#define MESHPROF_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kinds.h"
+#include "lathist.h"
+
+enum counter_id {
+#define COUNTER_ID(field, ...) CTR_##field,
+	PROC_COUNTERS(COUNTER_ID)
+#undef COUNTER_ID
+	NCOUNTERS,
+};
+
+enum counter_unit {
+	UNIT_NS,		/* JSON and Prometheus: seconds */
+	UNIT_COUNT,
+	UNIT_BYTES,
+};
+
+/* How a counter shows in the per-component table. */
+enum counter_show {
+	SHOW_NONE,		/* not a column */
+	SHOW_SECONDS,		/* nanoseconds as seconds, 3 decimals */
+	SHOW_MILLIS,		/* nanoseconds as milliseconds, 1 decimal */
+	SHOW_COUNT,
+	SHOW_BYTES,		/* KiB, MiB, ... */
+};
+
+struct counter_def {
+	const char *field;
+	const char *group;	/* JSON object the key is in */
+	const char *key;
+	enum counter_unit unit;
+	const char *column;	/* table header; NULL: not shown */
+	int width;
+	enum counter_show show;
+	const char *prom;	/* meshprof_<prom>; NULL: part of another */
+	const char *label;	/* Prometheus label pair(s), or "" */
+};
+
+extern const struct counter_def counter_defs[NCOUNTERS];
+
+/* Latency of one measure, summarized from its histogram (derived). */
+struct lat_summary {
+	uint64_t count;
+	uint64_t min_ns, p50_ns, p90_ns, p99_ns, max_ns, mean_ns;
+};
+
+struct metrics {
+	union {			/* the kernel's counters, by name or index */
+		struct {
+			PROC_COUNTERS(PROC_COUNTER_FIELD)
+		};
+		uint64_t counter[NCOUNTERS];
+	};
+	uint64_t runq_hist[MAX_SLOTS];	/* slot i: waits in [2^i, 2^(i+1)) ns */
+	uint64_t rss_avg_bytes;		/* mean resident memory over the window */
+	uint64_t rss_peak_bytes;	/* highest sample (components: sum of
+					 * their processes' peaks) */
+	uint64_t rss_sum_bytes;		/* of the samples: the mean is this over
+					 * the run's mem_rounds */
+	struct latency_hist lat[LAT_KINDS];	/* owned: moved, never copied */
+	uint64_t cpu_samples;		/* profile samples of this CPU time */
+	uint64_t cat_samples[CAT_MAX];	/* ... by category (docs/attribution.md) */
+	struct lat_summary lat_sum[LAT_KINDS];	/* derived from lat */
+};
+
+/* Adds the kernel's counters of one process, summed over @ncpus per-CPU
+ * copies, into @m. */
+void metrics_add_percpu(struct metrics *m, const struct proc_stats *percpu,
+			int ncpus);
+/* Adds @src into @dst (derived fields excepted); -ENOMEM when a histogram
+ * cannot grow. */
+int metrics_add(struct metrics *dst, const struct metrics *src);
+void metrics_free(struct metrics *m);
+
+/* Seconds of a metric's CPU time in category @c: its on-CPU time (exact,
+ * from the scheduler) split by the share of its samples in @c; kernel-net
+ * includes its sub-buckets. */
+double metrics_cat_share(const struct metrics *m, enum cpu_category c);
+double metrics_cat_seconds(const struct metrics *m, enum cpu_category c);
+
+#endif

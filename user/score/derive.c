@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "derive.h"
+#include "meshmark.h"
+#include "waterfall.h"
+
+static void summarize(struct metrics *m)
+{
+	for (int k = 0; k < LAT_KINDS; k++) {
+		const struct latency_hist *h = &m->lat[k];
+
+		m->lat_sum[k] = (struct lat_summary){
+			.count = h->count,
+			.min_ns = lat_percentile(h, 0),
+			.p50_ns = lat_percentile(h, 50),
+			.p90_ns = lat_percentile(h, 90),
+			.p99_ns = lat_percentile(h, 99),
+			.max_ns = h->max_ns,
+			.mean_ns = lat_mean(h),
+		};
+	}
+}
+
+void run_derive(struct run *run, const struct mm_weights *w)
+{
+	for (size_t i = 0; i < run->nprocs; i++)
+		summarize(&run->procs[i].m);
+	for (size_t i = 0; i < run->ncomps; i++)
+		summarize(&run->comps[i].m);
+	run->has_path = !waterfall_build(run, &run->path);
+	meshmark_free(&run->mm);
+	/* A run that cannot be scored says why in run->mm.error. */
+	meshmark_single(run, w, &run->mm);
+}
