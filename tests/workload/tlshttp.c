@@ -5,8 +5,10 @@
  * through an in-memory BIO pair: full handshakes and 16 KiB records each
  * way. Thread "http" parses in-memory HTTP/1.1 requests and responses
  * with http-parser (nodejs/http-parser, Debian's libhttp-parser), fed in
- * segment-sized slices. Neither thread makes a system call or waits in its
- * loop, so each thread's CPU clock is the CPU of its kind of work.
+ * segment-sized slices. Neither thread waits, and neither makes system
+ * calls of its own (OpenSSL calls getpid() on each random draw to detect a
+ * fork, and malloc may grow its arena), so each thread's CPU clock is the
+ * CPU of its kind of work.
  *
  *   tlshttp --seconds S
  *
