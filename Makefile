@@ -33,6 +33,7 @@ WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS)
 # Debian packages: build, test and mesh-lab dependencies.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
+	libhttp-parser-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
 	libc6-dbg
@@ -96,8 +97,11 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
 $(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
 
+# Workloads link libc and libm, and what WORKLOAD_LIBS adds for each.
+$(BUILD)/tests/tlshttp: WORKLOAD_LIBS := -pthread -lssl -lcrypto -lhttp_parser
+
 $(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
-	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ -lm
+	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ -lm $(WORKLOAD_LIBS)
 
 tools: $(TOOL_BINS)
 

@@ -21,6 +21,29 @@ within() {
 		exit !(e != 0 ? d <= e * p / 100 : a == 0) }'
 }
 
+# near A B TOLERANCE: |A - B| <= TOLERANCE
+near() {
+	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'
+}
+
+# start_record BASE ARGS...: meshprof record in the background, writing
+# BASE.json, BASE.table and BASE.err, its pid in mp_pid; returns when it
+# counts. SIGINT ends the window.
+start_record() {
+	local base=$1
+	shift
+	"$MESHPROF" record -d 120 -o "$base.json" "$@" \
+		>"$base.table" 2>"$base.err" &
+	mp_pid=$!
+	for _ in $(seq 300); do
+		grep -qs '^meshprof: recording' "$base.err" && return 0
+		kill -0 $mp_pid 2>/dev/null || break
+		sleep 0.1
+	done
+	cat "$base.err"
+	return 1
+}
+
 finish() { exit $tests_failed; }
 
 # jqe FILTER FILE: true when the filter yields true (quietly).

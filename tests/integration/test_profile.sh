@@ -43,11 +43,6 @@ share() {
 	child "$1" "(.categories[\"$2\"] / .samples)"
 }
 
-# near A B TOLERANCE: |A - B| <= TOLERANCE
-near() {
-	awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'
-}
-
 check_run() {
 	local name=$1 cat=$2 tls_ns plain_ns expect got samples period cpu est
 	tls_ns=$(jq .tls_ns "$dir/$name.truth")

@@ -12,22 +12,6 @@ LOAD=$TOP/build/tests/truthload
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
-# start_meshprof NAME ARGS...: starts a recording, waits until it counts.
-start_meshprof() {
-	local name=$1
-	shift
-	"$MESHPROF" record -d 120 -o "$dir/$name.json" "$@" \
-		>"$dir/$name.table" 2>"$dir/$name.err" &
-	mp_pid=$!
-	for _ in $(seq 300); do
-		grep -q '^meshprof: recording' "$dir/$name.err" && return 0
-		kill -0 $mp_pid 2>/dev/null || break
-		sleep 0.1
-	done
-	cat "$dir/$name.err"
-	return 1
-}
-
 proc() { # proc NAME PID JQ-PATH
 	jq -r ".processes[] | select(.pid == $2) | $3" "$dir/$1.json"
 }
@@ -35,7 +19,7 @@ proc() { # proc NAME PID JQ-PATH
 run_mode() {
 	local name=$1
 	shift
-	if ! start_meshprof "$name" "$@"; then
+	if ! start_record "$dir/$name" "$@"; then
 		not_ok "$name: meshprof attached"
 		return
 	fi

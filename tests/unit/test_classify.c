@@ -153,6 +153,11 @@ static void test_http_family(void **state)
 
 	expect_user("http", syms);
 	assert_string_equal(user1(NULL, "libnghttp2.so.14"), "http");
+	/* http-parser's unnamed static helpers, and its exported http_*
+	 * functions that the haproxy l7 rules would otherwise take. */
+	assert_string_equal(user1(NULL, "libhttp_parser.so.2.9.4"), "http");
+	assert_string_equal(user1("http_message_needs_eof",
+				  "libhttp_parser.so.2.9.4"), "http");
 }
 
 static void test_l7_family(void **state)
