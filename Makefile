@@ -122,11 +122,12 @@ bench: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/bench.sh
 
-# The lab's CPU attribution against configuration differences, with
-# enough rounds for the 25% agreement alone (docs/attribution.md).
+# The lab's statistical comparisons, which noise can sway and `make test`
+# therefore leaves out: CPU attribution against configuration differences
+# and the MeshMark ordering of meshes (docs/attribution.md, meshmark.md).
 validate: deps
 	@$(MAKE) --no-print-directory all tools
-	@ROUNDS=8 SECS=10 STRICT=1 bash tests/lab/test_lab_attribution.sh
+	@tests/run.sh validate
 
 clean:
 	rm -rf $(BUILD) meshprof

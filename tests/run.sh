@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs meshprof's tests and ends with one summary line: "N passed, N failed".
-#   tests/run.sh [unit|integration|lab|all]
+#   tests/run.sh [unit|integration|lab|all|validate]
+# validate runs the lab's statistical comparisons (VALIDATE=1): figures
+# and a verdict, never part of `all`, whose checks noise cannot fail.
 # Unit tests are cmocka binaries in build/tests/. Integration and lab tests
 # are scripts that print one "ok NAME" or "not ok NAME" line per check
 # (tests/lib.sh); a script that exits non-zero without a "not ok" line
@@ -61,7 +63,19 @@ all)
 	run_scripts tests/integration
 	run_scripts tests/lab
 	;;
-*) echo "usage: tests/run.sh [unit|integration|lab|all]" >&2; exit 2 ;;
+validate)
+	for t in tests/lab/test_lab_attribution.sh tests/lab/test_lab_meshmark.sh; do
+		echo "=== $t (VALIDATE=1)"
+		VALIDATE=1 bash "$t" 2>&1 | tee /tmp/meshprof-validate.$$
+		passed=$((passed + $(grep -c '^ok ' /tmp/meshprof-validate.$$)))
+		failed=$((failed + $(grep -c '^not ok ' /tmp/meshprof-validate.$$)))
+		rm -f /tmp/meshprof-validate.$$
+	done
+	echo "validate: $passed passed, $failed failed: the lab's feature costs and mesh ordering $([ "$failed" -eq 0 ] && echo agree || echo DO NOT agree) with the attribution"
+	[ "$failed" -eq 0 ]
+	exit
+	;;
+*) echo "usage: tests/run.sh [unit|integration|lab|all|validate]" >&2; exit 2 ;;
 esac
 
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"

@@ -8,17 +8,22 @@
 # feature's category holds where it is on.
 #
 # The proxies' CPU per request varies by about 10% from run to run on a
-# shared 2-vCPU VM (each `meshlab up` places threads anew), more than a
-# feature's difference can tolerate. The configurations run interleaved
-# for ROUNDS rounds and are compared by their means; the agreement is
-# within 25%, or within three standard errors of the measured difference
-# where that is wider (printed). `make validate` runs enough rounds for
-# the 25% alone (STRICT=1).
+# shared 2-vCPU VM (each `meshlab up` places threads anew), as much as a
+# feature's difference: the agreement is statistical, and only `make
+# validate` (VALIDATE=1) checks it, running the configurations
+# interleaved for ROUNDS rounds and comparing means within 25%. `make
+# test` checks what no noise changes: which categories are near zero and
+# which are not.
 source "$(dirname "$0")/lablib.sh"
 
-ROUNDS=${ROUNDS:-3}
-SECS=${SECS:-6}
-STRICT=${STRICT:-0}
+VALIDATE=${VALIDATE:-0}
+if [ "$VALIDATE" = 1 ]; then
+	ROUNDS=${ROUNDS:-8}
+	SECS=${SECS:-10}
+else
+	ROUNDS=${ROUNDS:-1}
+	SECS=${SECS:-6}
+fi
 CONFIGS="l4 l4tls http httptls"
 declare -A scen=( [l4]=sidecar-tcp-plain [l4tls]=sidecar-tcp [http]=sidecar [httptls]=sidecar-mtls )
 
@@ -109,22 +114,23 @@ for c in http httptls; do
 done
 
 # agree NAME ON OFF ATTRIBUTED: the feature's CPU (ON - OFF) against the
-# CPU its category holds in ON: within 25%, or within three standard
-# errors of the difference where that is wider (not with STRICT=1).
+# CPU its category holds in ON, within 25% (the standard error of the
+# difference is printed beside it).
 agree() {
 	local name=$1 on=$2 off=$3 attr=$4 line
 	line=$(awk -v a="${cpu[$on]}" -v b="${cpu[$off]}" -v na="${rounds[$on]}" -v nb="${rounds[$off]}" \
-		-v sd="$sd" -v t="$attr" -v strict="$STRICT" 'BEGIN {
+		-v sd="$sd" -v t="$attr" 'BEGIN {
 		d = a - b; se = sd * sqrt(1 / na + 1 / nb); tol = 0.25 * d
-		if (!strict && 3 * se > tol) tol = 3 * se
 		ok = d > 0 && (t - d <= tol && d - t <= tol)
 		printf "%d difference %.1f µs/request (SE %.1f), attributed %.1f, ratio %.2f, tolerance %.1f",
 			ok, d, se, t, (d > 0 ? t / d : 0), tol }')
 	echo "# $name: ${line#* }"
 	check "$name: attributed CPU agrees with the difference" test "${line%% *}" = 1
 }
-agree "mTLS on L4" l4tls l4 "${tls[l4tls]}"
-agree "mTLS on HTTP" httptls http "${tls[httptls]}"
-agree "HTTP on plaintext" http l4 "${web[http]}"
-agree "HTTP on mTLS" httptls l4tls "${web[httptls]}"
+if [ "$VALIDATE" = 1 ]; then
+	agree "mTLS on L4" l4tls l4 "${tls[l4tls]}"
+	agree "mTLS on HTTP" httptls http "${tls[httptls]}"
+	agree "HTTP on plaintext" http l4 "${web[http]}"
+	agree "HTTP on mTLS" httptls l4tls "${web[httptls]}"
+fi
 finish

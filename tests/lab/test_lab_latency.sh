@@ -30,21 +30,11 @@ for p in p50 p99; do
 	check "baseline: client $p within 10% of the load generator's" within "$mp" "$lg" 10
 done
 
-# sidecar-mtls: the hops add up to what the client waited. Medians of
-# skewed parts do not add exactly (docs/latency.md), and scheduling noise
-# on a shared 2-CPU machine skews them more: one connection at a low rate
-# keeps requests from queueing behind each other, and a second attempt is
-# made when the first lands outside the limit (both are printed).
-path_ok() {
-	local sum client
-	sum=$(jv "$LAB_TMP/path.json" '.paths[0].sum_p50_seconds')
-	client=$(jv "$LAB_TMP/path.json" '.paths[0].client_p50_seconds')
-	echo "# sidecar-mtls: sum of hop p50s $sum s, client p50 $client s"
-	within "$sum" "$client" 15
-}
+# sidecar-mtls: the hops add up to what the client waited. Means add up
+# exactly; medians do not (the p50 of a sum is not the sum of the p50s,
+# docs/latency.md), so their sum is printed, not checked.
 if lab_record path 50 1 6 sidecar-mtls; then
-	path_ok || { lab_record path 50 1 6 sidecar-mtls && path_ok; }
-	check "sidecar-mtls: hops' p50 sum within 15% of the client's p50" test $? -eq 0
+	echo "# sidecar-mtls: sum of hop p50s $(jv "$LAB_TMP/path.json" '.paths[0].sum_p50_seconds') s, client p50 $(jv "$LAB_TMP/path.json" '.paths[0].client_p50_seconds') s"
 	sum=$(jv "$LAB_TMP/path.json" '.paths[0].sum_mean_seconds')
 	client=$(jv "$LAB_TMP/path.json" '.paths[0].client_mean_seconds')
 	echo "# sidecar-mtls: sum of hop means $sum s, client mean $client s"

@@ -217,15 +217,15 @@ static void print_json(const struct cpu_profile *cp, pid_t child)
 /* Folded stacks rooted at their category, then the process. */
 static void write_by_category(FILE *f, const struct cpu_profile *cp)
 {
-	const struct profile_stack *st;
+	const struct stack_count *st;
 	size_t i, j;
 
 	for (i = 0; i < cp->nprocs; i++) {
 		for (j = 0; j < cp->procs[i].nstacks; j++) {
 			st = &cp->procs[i].stacks[j];
 			fprintf(f, "%s;%s%s%s %llu\n", category_name(st->category),
-				cp->procs[i].comm, st->folded[0] ? ";" : "",
-				st->folded, (unsigned long long)st->samples);
+				cp->procs[i].comm, st->frames[0] ? ";" : "",
+				st->frames, (unsigned long long)st->samples);
 		}
 	}
 }
@@ -233,7 +233,7 @@ static void write_by_category(FILE *f, const struct cpu_profile *cp)
 /* Folded stacks rooted at the process, then the category. */
 static void write_by_process(FILE *f, const struct cpu_profile *cp)
 {
-	const struct profile_stack *st;
+	const struct stack_count *st;
 	size_t i, j;
 
 	for (i = 0; i < cp->nprocs; i++) {
@@ -241,7 +241,7 @@ static void write_by_process(FILE *f, const struct cpu_profile *cp)
 			st = &cp->procs[i].stacks[j];
 			fprintf(f, "%s;%s%s%s %llu\n", cp->procs[i].comm,
 				category_name(st->category),
-				st->folded[0] ? ";" : "", st->folded,
+				st->frames[0] ? ";" : "", st->frames,
 				(unsigned long long)st->samples);
 		}
 	}

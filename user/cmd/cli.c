@@ -27,16 +27,18 @@ int parse_number(const char *s, double min, double max, double *out)
 	char *end;
 	double v;
 
-	if (!s || !*s)
+	/* strtod() also takes blanks, signs, hex, inf and nan. */
+	if (!s || !*s || strspn(s, "0123456789.eE+-") != strlen(s) ||
+	    !strchr("0123456789.", s[0]))
 		return -1;
 	v = strtod(s, &end);
-	if (*end || v != v || v < min || v > max)
+	if (*end || !isfinite(v) || v < min || v > max)
 		return -1;
 	*out = v;
 	return 0;
 }
 
-void bad_option(const char *cmd, char **argv)
+static void bad_option(const char *cmd, char **argv)
 {
 	const char *arg = argv[optind - 1];
 
@@ -46,17 +48,71 @@ void bad_option(const char *cmd, char **argv)
 		errorf(cmd, "unknown option or missing value for '%s' (see --help)", arg);
 }
 
-int parse_score_option(const char *cmd, int opt, const char *arg,
-		       struct score_opts *o)
+#define MAX_OPTS 40
+
+/* The option getopt_long returned as @c: its letter, or 256 + index. */
+static const struct cmd_opt *option_of(const struct cmd_opt *opts, size_t n,
+				       int c)
 {
+	for (size_t i = 0; i < n; i++)
+		if (c == (opts[i].letter ? opts[i].letter : 256 + (int)i))
+			return &opts[i];
+	return NULL;
+}
+
+int parse_options(const char *cmd, const char *usage,
+		  const struct cmd_opt *opts, int argc, char **argv,
+		  void *args)
+{
+	struct option longs[MAX_OPTS + 2] = { { "help", no_argument, NULL, 'h' } };
+	char shorts[2 * MAX_OPTS + 2] = "h";
+	size_t n, len = 1;
+	int c;
+
+	for (n = 0; opts[n].name && n < MAX_OPTS; n++) {
+		longs[n + 1] = (struct option){ opts[n].name,
+			opts[n].has_arg ? required_argument : no_argument,
+			NULL, opts[n].letter ? opts[n].letter : 256 + (int)n };
+		if (!opts[n].letter)
+			continue;
+		shorts[len++] = opts[n].letter;
+		if (opts[n].has_arg)
+			shorts[len++] = ':';
+	}
+	shorts[len] = '\0';
+	optind = 1;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct cmd_opt *o = option_of(opts, n, c);
+
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return -1;
+		}
+		if (!o) {
+			bad_option(cmd, argv);
+			return EXIT_USAGE;
+		}
+		if (o->apply(cmd, args, optarg))
+			return EXIT_USAGE;
+	}
+	return 0;
+}
+
+int apply_weights(const char *cmd, void *args, const char *arg)
+{
+	struct score_opts *o = args;
 	char err[256];
 
-	if (opt == OPT_WEIGHTS) {
-		if (!mm_weights_parse(&o->weights, arg, err, sizeof(err)))
-			return 0;
-		errorf(cmd, "--weights: %s", err);
-		return EXIT_USAGE;
-	}
+	if (!mm_weights_parse(&o->weights, arg, err, sizeof(err)))
+		return 0;
+	errorf(cmd, "--weights: %s", err);
+	return EXIT_USAGE;
+}
+
+int apply_format(const char *cmd, void *args, const char *arg)
+{
+	struct score_opts *o = args;
+
 	if (strcmp(arg, "meshprof") && strcmp(arg, "smp")) {
 		errorf(cmd, "invalid --format '%s' (meshprof or smp)", arg);
 		return EXIT_USAGE;

@@ -5,6 +5,7 @@
 /* Exit codes: 0 ok, 1 failure at run time, 2 bad usage. */
 #include <stdbool.h>
 #include <stdio.h>
+#include "derived.h"
 #include "run.h"
 
 #define EXIT_USAGE 2
@@ -16,26 +17,42 @@ int cmd_diff(int argc, char **argv);
 /* "meshprof CMD: message" on stderr. */
 void errorf(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
-/* Reports the option getopt_long just refused. */
-void bad_option(const char *cmd, char **argv);
-/* Options record, report and diff share: MeshMark weights and the output
- * format of their JSON. */
-enum { OPT_WEIGHTS = 1000, OPT_FORMAT };
-#define SCORE_OPTIONS							\
-	{ "weights", required_argument, NULL, OPT_WEIGHTS },		\
-	{ "format", required_argument, NULL, OPT_FORMAT }
+/*
+ * One option of a command: its names and what its value does to the
+ * command's arguments. apply() returns 0, or EXIT_USAGE after a message.
+ */
+struct cmd_opt {
+	const char *name;
+	char letter;		/* short form; 0 for none */
+	bool has_arg;
+	int (*apply)(const char *cmd, void *args, const char *arg);
+};
 
+/*
+ * Applies the options of @argv (up to a NULL name in @opts, plus -h and
+ * --help, which print @usage) to @args. Returns 0, leaving optind at the
+ * first operand; -1 after printing the help; EXIT_USAGE after a message.
+ */
+int parse_options(const char *cmd, const char *usage,
+		  const struct cmd_opt *opts, int argc, char **argv,
+		  void *args);
+
+/* What record, report and diff share: MeshMark weights and the format of
+ * their JSON. Their args start with a struct score_opts. */
 struct score_opts {
 	struct mm_weights weights;
 	bool smp;		/* --format smp */
 };
 
-/* Takes OPT_WEIGHTS or OPT_FORMAT: 0, or EXIT_USAGE after a message. */
-int parse_score_option(const char *cmd, int opt, const char *arg,
-		       struct score_opts *o);
+int apply_weights(const char *cmd, void *args, const char *arg);
+int apply_format(const char *cmd, void *args, const char *arg);
+#define SCORE_OPTIONS							\
+	{ "weights", 0, true, apply_weights },				\
+	{ "format", 0, true, apply_format }
 /* The table, then the MeshMark breakdown when it has a score. */
 void print_run(FILE *out, const struct run *run);
-/* Parses a whole decimal number in [min, max]; -1 when it is not one. */
+/* Parses a plain decimal number ("12", "0.5", "1e3": no sign, blanks,
+ * hex, inf or nan) in [min, max]; -1 when it is not one. */
 int parse_number(const char *s, double min, double max, double *out);
 
 #endif

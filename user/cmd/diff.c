@@ -69,39 +69,35 @@ static int write_diff(const struct run *mesh, const struct meshmark *mm,
 	return rc;
 }
 
+struct diff_args {
+	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
+	const char *output;
+};
+
+static int opt_output(const char *cmd, void *args, const char *arg)
+{
+	((struct diff_args *)args)->output = arg;
+	return 0;
+}
+
+static const struct cmd_opt diff_opts[] = {
+	{ "output", 'o', true, opt_output },
+	SCORE_OPTIONS,
+	{}
+};
+
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		SCORE_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct run base = {}, mesh = {};
-	struct score_opts score = {};
+	struct diff_args a = {};
 	struct meshmark mm = {};
-	const char *output = NULL;
 	char err[512];
-	int c, rc = 1;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case OPT_WEIGHTS:
-		case OPT_FORMAT:
-			if (parse_score_option("diff", c, optarg, &score))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			bad_option("diff", argv);
-			return EXIT_USAGE;
-		}
-	}
+	rc = parse_options("diff", usage, diff_opts, argc, argv, &a);
+	if (rc)
+		return rc < 0 ? 0 : rc;
+	rc = 1;
 	if (optind != argc - 2) {
 		errorf("diff", "expected BASELINE.json and MESH.json (see --help)");
 		return EXIT_USAGE;
@@ -113,15 +109,15 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (check_comparable(&base, &mesh, argv[optind], argv[optind + 1]))
 		goto cleanup;
-	run_derive(&base, &score.weights);
-	run_derive(&mesh, &score.weights);
-	if (meshmark_compare(&base, &mesh, &score.weights, &mm)) {
+	run_derive(&base, &a.score.weights);
+	run_derive(&mesh, &a.score.weights);
+	if (meshmark_compare(&base, &mesh, &a.score.weights, &mm)) {
 		errorf("diff", "%s", mm.error);
 		goto cleanup;
 	}
 	meshmark_print(stdout, &mm);
-	if (output && write_diff(&mesh, &mm, argv[optind], argv[optind + 1],
-				 score.smp, output))
+	if (a.output && write_diff(&mesh, &mm, argv[optind], argv[optind + 1],
+				 a.score.smp, a.output))
 		goto cleanup;
 	rc = 0;
 cleanup:

@@ -71,154 +71,195 @@ static void on_signal(int sig)
 }
 
 struct record_args {
+	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
 	double duration;
 	const char *output;
 	const char *rules;
 	uint64_t requests;
 	const char *loadgen;
 	double cpu_capacity;
-	struct score_opts score;
 	const char *folded;
 	bool quiet;
 	struct engine_opts engine;
 };
 
+/* A whole or decimal number in [@min, @max] into *@out, or a message
+ * naming @what and what it takes (@hint). */
+static int number_arg(const char *arg, const char *what, const char *hint,
+		      double min, double max, bool whole, double *out)
+{
+	if (!parse_number(arg, min, max, out) && (!whole || *out == (long)*out))
+		return 0;
+	errorf("record", "invalid %s '%s' (%s)", what, arg, hint);
+	return EXIT_USAGE;
+}
+
+static int opt_duration(const char *cmd, void *args, const char *arg)
+{
+	return number_arg(arg, "duration", "seconds, > 0", 0.001, 86400 * 365,
+			  false, &((struct record_args *)args)->duration);
+}
+
+static int opt_output(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->output = arg;
+	return 0;
+}
+
+static int opt_rules(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->rules = arg;
+	return 0;
+}
+
+static int opt_btf(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->engine.acct.btf_path = arg;
+	return 0;
+}
+
+static int opt_max_procs(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_arg(arg, "--max-procs", "64..4194304", 64, 1 << 22, true, &n))
+		return EXIT_USAGE;
+	((struct record_args *)args)->engine.acct.max_procs = n;
+	return 0;
+}
+
+static int opt_attach(const char *cmd, void *args, const char *arg)
+{
+	struct accounting_opts *o = &((struct record_args *)args)->engine.acct;
+
+	if (!strcmp(arg, "auto") || !strcmp(arg, "raw_tp")) {
+		o->attach = strcmp(arg, "auto") ? ATTACH_RAW_TP : ATTACH_AUTO;
+		return 0;
+	}
+	errorf(cmd, "invalid --attach '%s' (auto or raw_tp)", arg);
+	return EXIT_USAGE;
+}
+
+static int opt_sock(const char *cmd, void *args, const char *arg)
+{
+	struct accounting_opts *o = &((struct record_args *)args)->engine.acct;
+
+	if (!strcmp(arg, "auto") || !strcmp(arg, "syscalls")) {
+		o->sock = strcmp(arg, "auto") ? SOCK_SYSCALLS : SOCK_AUTO;
+		return 0;
+	}
+	errorf(cmd, "invalid --sock-source '%s' (auto or syscalls)", arg);
+	return EXIT_USAGE;
+}
+
+static int opt_requests(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_arg(arg, "--requests", "a count > 0", 1, 1e15, true, &n))
+		return EXIT_USAGE;
+	((struct record_args *)args)->requests = n;
+	return 0;
+}
+
+static int opt_loadgen(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->loadgen = arg;
+	return 0;
+}
+
+static int opt_capacity(const char *cmd, void *args, const char *arg)
+{
+	return number_arg(arg, "--cpu-capacity", "cores > 0", 0.001, 1e6, false,
+			  &((struct record_args *)args)->cpu_capacity);
+}
+
+static int opt_frequency(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_arg(arg, "frequency", "samples per second, 0 for none", 0,
+		       100000, true, &n))
+		return EXIT_USAGE;
+	((struct record_args *)args)->engine.frequency_hz = n;
+	return 0;
+}
+
+static int opt_only(const char *cmd, void *args, const char *arg)
+{
+	if (strcmp(arg, "mesh")) {
+		errorf(cmd, "invalid --only '%s' (mesh)", arg);
+		return EXIT_USAGE;
+	}
+	((struct record_args *)args)->engine.only_mesh = true;
+	return 0;
+}
+
+static int opt_categories(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->engine.categories = arg;
+	return 0;
+}
+
+static int opt_folded(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->folded = arg;
+	return 0;
+}
+
+static int opt_no_latency(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->engine.acct.no_latency = true;
+	return 0;
+}
+
+static int opt_no_cfi(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->engine.no_cfi = true;
+	return 0;
+}
+
+static int opt_quiet(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->quiet = true;
+	return 0;
+}
+
+static int opt_verbose(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->engine.verbose = true;
+	return 0;
+}
+
+static const struct cmd_opt record_opts[] = {
+	{ "duration", 'd', true, opt_duration },
+	{ "output", 'o', true, opt_output },
+	{ "rules", 0, true, opt_rules },
+	{ "btf", 0, true, opt_btf },
+	{ "max-procs", 0, true, opt_max_procs },
+	{ "attach", 0, true, opt_attach },
+	{ "sock-source", 0, true, opt_sock },
+	{ "requests", 0, true, opt_requests },
+	{ "loadgen", 0, true, opt_loadgen },
+	{ "cpu-capacity", 0, true, opt_capacity },
+	SCORE_OPTIONS,
+	{ "frequency", 'F', true, opt_frequency },
+	{ "only", 0, true, opt_only },
+	{ "categories", 0, true, opt_categories },
+	{ "folded", 0, true, opt_folded },
+	{ "no-latency", 0, false, opt_no_latency },
+	{ "no-cfi", 0, false, opt_no_cfi },
+	{ "quiet", 'q', false, opt_quiet },
+	{ "verbose", 'v', false, opt_verbose },
+	{}
+};
+
 static int parse_args(int argc, char **argv, struct record_args *a)
 {
-	enum { OPT_RULES = 256, OPT_BTF, OPT_MAX_PROCS, OPT_ATTACH, OPT_SOCK,
-	       OPT_REQUESTS, OPT_LOADGEN, OPT_CAPACITY, OPT_ONLY, OPT_CATEGORIES,
-	       OPT_FOLDED, OPT_NO_LATENCY, OPT_NO_CFI };
-	static const struct option opts[] = {
-		{ "duration", required_argument, NULL, 'd' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "rules", required_argument, NULL, OPT_RULES },
-		{ "btf", required_argument, NULL, OPT_BTF },
-		{ "max-procs", required_argument, NULL, OPT_MAX_PROCS },
-		{ "attach", required_argument, NULL, OPT_ATTACH },
-		{ "sock-source", required_argument, NULL, OPT_SOCK },
-		{ "requests", required_argument, NULL, OPT_REQUESTS },
-		{ "loadgen", required_argument, NULL, OPT_LOADGEN },
-		{ "cpu-capacity", required_argument, NULL, OPT_CAPACITY },
-		SCORE_OPTIONS,
-		{ "frequency", required_argument, NULL, 'F' },
-		{ "only", required_argument, NULL, OPT_ONLY },
-		{ "categories", required_argument, NULL, OPT_CATEGORIES },
-		{ "folded", required_argument, NULL, OPT_FOLDED },
-		{ "no-latency", no_argument, NULL, OPT_NO_LATENCY },
-		{ "no-cfi", no_argument, NULL, OPT_NO_CFI },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	double n;
-	int c;
+	int rc = parse_options("record", usage, record_opts, argc, argv, a);
 
-	while ((c = getopt_long(argc, argv, "d:o:F:qvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (parse_number(optarg, 0.001, 86400 * 365, &a->duration)) {
-				errorf("record", "invalid duration '%s' (seconds, > 0)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			a->output = optarg;
-			break;
-		case OPT_RULES:
-			a->rules = optarg;
-			break;
-		case OPT_BTF:
-			a->engine.acct.btf_path = optarg;
-			break;
-		case OPT_MAX_PROCS:
-			if (parse_number(optarg, 64, 1 << 22, &n) || n != (int)n) {
-				errorf("record", "invalid --max-procs '%s' (64..4194304)", optarg);
-				return EXIT_USAGE;
-			}
-			a->engine.acct.max_procs = n;
-			break;
-		case OPT_ATTACH:
-			if (!strcmp(optarg, "auto"))
-				a->engine.acct.attach = ATTACH_AUTO;
-			else if (!strcmp(optarg, "raw_tp"))
-				a->engine.acct.attach = ATTACH_RAW_TP;
-			else {
-				errorf("record", "invalid --attach '%s' (auto or raw_tp)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_SOCK:
-			if (!strcmp(optarg, "auto"))
-				a->engine.acct.sock = SOCK_AUTO;
-			else if (!strcmp(optarg, "syscalls"))
-				a->engine.acct.sock = SOCK_SYSCALLS;
-			else {
-				errorf("record", "invalid --sock-source '%s' (auto or syscalls)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_REQUESTS:
-			if (parse_number(optarg, 1, 1e15, &n) || n != (uint64_t)n) {
-				errorf("record", "invalid --requests '%s' (a count > 0)", optarg);
-				return EXIT_USAGE;
-			}
-			a->requests = n;
-			break;
-		case OPT_LOADGEN:
-			a->loadgen = optarg;
-			break;
-		case OPT_CAPACITY:
-			if (parse_number(optarg, 0.001, 1e6, &a->cpu_capacity)) {
-				errorf("record", "invalid --cpu-capacity '%s' (cores > 0)", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case OPT_WEIGHTS:
-		case OPT_FORMAT:
-			if (parse_score_option("record", c, optarg, &a->score))
-				return EXIT_USAGE;
-			break;
-		case 'F':
-			if (parse_number(optarg, 0, 100000, &n) || n != (int)n) {
-				errorf("record", "invalid frequency '%s' (samples per second, 0 for none)", optarg);
-				return EXIT_USAGE;
-			}
-			a->engine.frequency_hz = n;
-			break;
-		case OPT_ONLY:
-			if (strcmp(optarg, "mesh")) {
-				errorf("record", "invalid --only '%s' (mesh)", optarg);
-				return EXIT_USAGE;
-			}
-			a->engine.only_mesh = true;
-			break;
-		case OPT_CATEGORIES:
-			a->engine.categories = optarg;
-			break;
-		case OPT_FOLDED:
-			a->folded = optarg;
-			break;
-		case OPT_NO_LATENCY:
-			a->engine.acct.no_latency = true;
-			break;
-		case OPT_NO_CFI:
-			a->engine.no_cfi = true;
-			break;
-		case 'q':
-			a->quiet = true;
-			break;
-		case 'v':
-			a->engine.verbose = true;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return -1;
-		default:
-			bad_option("record", argv);
-			return EXIT_USAGE;
-		}
-	}
+	if (rc)
+		return rc;
 	if (optind < argc) {
 		errorf("record", "unexpected argument '%s' (see --help)", argv[optind]);
 		return EXIT_USAGE;

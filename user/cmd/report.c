@@ -15,33 +15,21 @@ static const char usage[] =
 "Prints the per-component table and MeshMark of a run saved by\n"
 "meshprof record -o; with --format smp, the run as an SMP result (JSON).\n";
 
+static const struct cmd_opt report_opts[] = {
+	SCORE_OPTIONS,
+	{}
+};
+
 int cmd_report(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		SCORE_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct score_opts score = {};
 	struct run run;
 	char err[512];
-	int c;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_WEIGHTS:
-		case OPT_FORMAT:
-			if (parse_score_option("report", c, optarg, &score))
-				return EXIT_USAGE;
-			break;
-		case 'h':
-			fputs(usage, stdout);
-			return 0;
-		default:
-			bad_option("report", argv);
-			return EXIT_USAGE;
-		}
-	}
+	rc = parse_options("report", usage, report_opts, argc, argv, &score);
+	if (rc)
+		return rc < 0 ? 0 : rc;
 	if (optind != argc - 1) {
 		errorf("report", "expected one FILE.json (see --help)");
 		return EXIT_USAGE;

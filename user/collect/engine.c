@@ -22,7 +22,6 @@
  * read its counters only after this long. */
 #define EXIT_GRACE_NS 200000000ULL
 #define MEM_SAMPLE_NS 1000000000ULL
-#define PROFILE_POLL_NS 1000000000ULL
 
 /* The kernel's cumulative latency numbers of one measure, as last read. */
 struct lat_prev {
@@ -58,7 +57,7 @@ struct engine {
 	uint64_t serials;
 	uint64_t drops[DROP_MAX];	/* at the last read */
 	uint64_t mem_rounds;		/* in the current interval */
-	uint64_t next_mem_ns, next_poll_ns;
+	uint64_t next_mem_ns;
 	uint64_t read_ns;		/* the last read, or the start */
 	double read_real;
 	bool stopped, credited;
@@ -177,23 +176,26 @@ struct read_ctx {
 
 static struct tracked *target(struct read_ctx *rc, uint32_t tgid)
 {
-	if (rc->only)
-		return rc->only;
-	return tracked_of(rc->e, tgid);
+	struct tracked *t = rc->only ? rc->only : tracked_of(rc->e, tgid);
+
+	if (!t)
+		rc->e->err = -ENOMEM;
+	return t;
+}
+
+/* What a cumulative count gained since @prev: an entry deleted and made
+ * again starts from zero. */
+static uint64_t gained(uint64_t now, uint64_t prev)
+{
+	return now >= prev ? now - prev : now;
 }
 
 static void on_counters(void *ctx, uint32_t tgid, const uint64_t *counter)
 {
 	struct tracked *t = target(ctx, tgid);
 
-	if (!t) {
-		((struct read_ctx *)ctx)->e->err = -ENOMEM;
-		return;
-	}
-	for (int i = 0; i < NCOUNTERS; i++) {
-		/* An entry deleted and made again starts from zero. */
-		uint64_t d = counter[i] >= t->prev[i] ? counter[i] - t->prev[i] :
-			     counter[i];
+	for (int i = 0; t && i < NCOUNTERS; i++) {
+		uint64_t d = gained(counter[i], t->prev[i]);
 
 		t->p.m.counter[i] += d;
 		t->active |= d != 0;
@@ -205,13 +207,8 @@ static void on_runq(void *ctx, uint32_t tgid, const uint32_t *slots)
 {
 	struct tracked *t = target(ctx, tgid);
 
-	if (!t) {
-		((struct read_ctx *)ctx)->e->err = -ENOMEM;
-		return;
-	}
-	for (int i = 0; i < MAX_SLOTS; i++) {
-		uint32_t d = slots[i] >= t->prev_runq[i] ?
-			     slots[i] - t->prev_runq[i] : slots[i];
+	for (int i = 0; t && i < MAX_SLOTS; i++) {
+		uint64_t d = gained(slots[i], t->prev_runq[i]);
 
 		t->p.m.runq_hist[i] += d;
 		t->active |= d != 0;
@@ -246,24 +243,24 @@ static void on_lat(void *ctx, uint32_t tgid, enum lat_kind kind,
 	struct lat_prev *prev;
 	uint64_t max;
 
-	if (!t || (!t->prev_lat[kind] &&
-		   !(t->prev_lat[kind] = calloc(1, sizeof(*prev))))) {
+	if (!t)
+		return;
+	if (!t->prev_lat[kind] &&
+	    !(t->prev_lat[kind] = calloc(1, sizeof(*prev)))) {
 		rc->e->err = -ENOMEM;
 		return;
 	}
 	prev = t->prev_lat[kind];
 	dst = &t->p.m.lat[kind];
 	for (uint32_t s = 0; s < LAT_SLOTS; s++) {
-		uint32_t d = h->slots[s] >= prev->slots[s] ?
-			     h->slots[s] - prev->slots[s] : h->slots[s];
+		uint64_t d = gained(h->slots[s], prev->slots[s]);
 
 		if (d && lat_add_slot(dst, s, d))
 			rc->e->err = -ENOMEM;
 		t->active |= d != 0;
 		prev->slots[s] = h->slots[s];
 	}
-	dst->sum_ns += h->sum_ns >= prev->sum_ns ? h->sum_ns - prev->sum_ns :
-		       h->sum_ns;
+	dst->sum_ns += gained(h->sum_ns, prev->sum_ns);
 	max = interval_max(dst, h, prev->max_ns);
 	if (max > dst->max_ns)
 		dst->max_ns = max;
@@ -407,7 +404,7 @@ static void profile_into(struct engine *e, const struct profile_proc *pp)
 	for (int c = 0; c < CAT_MAX; c++)
 		t->p.m.cat_samples[c] += pp->by_category[c];
 	for (size_t i = 0; i < pp->nstacks; i++)
-		if (process_add_stack(&t->p, pp->stacks[i].folded,
+		if (process_add_stack(&t->p, pp->stacks[i].frames,
 				      pp->stacks[i].samples,
 				      pp->stacks[i].category))
 			e->err = -ENOMEM;
@@ -432,6 +429,7 @@ static int read_profile(struct engine *e, struct run *delta)
 	rp->cfi = cp.cfi_on;
 	rp->cfi_samples = cp.cfi;
 	rp->cfi_complete = cp.cfi_complete;
+	rp->cfi_no_room = cp.cfi_no_room;
 	rp->frames = cp.frames;
 	rp->frames_named = cp.frames_symbolized;
 	rp->symbolized_share = cp.frames ?
@@ -532,11 +530,8 @@ int engine_poll(struct engine *e, int timeout_ms)
 	now = mono_ns();
 	if (now >= e->next_mem_ns)
 		sample_memory(e);
-	/* Maps of newly sampled processes, while they are alive. */
-	if (e->prof && now >= e->next_poll_ns) {
+	if (e->prof)
 		profile_poll(e->prof);
-		e->next_poll_ns = now + PROFILE_POLL_NS;
-	}
 	return 0;
 }
 
@@ -632,7 +627,6 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 	e->read_real = real_now();
 	accounting_start_slices(e->acct, e->read_ns);
 	accounting_count(e->acct, true);
-	e->next_poll_ns = e->read_ns + PROFILE_POLL_NS;
 	sample_memory(e);
 	return 0;
 }

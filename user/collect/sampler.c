@@ -21,10 +21,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "array.h"
 #include "bpfload.h"
-#include "pidmap.h"
-#include "profile.skel.h"
-#include "sampler.h"
+#include "sampler_int.h"
 #include "stacks.h"
 #include "symbolize.h"
 #include "unwind.h"
@@ -33,39 +32,24 @@
 #define DEFAULT_MAX_STACKS 16384
 #define DEFAULT_MAX_COUNTS 32768
 #define DEFAULT_MAX_CFI_ROWS (1u << 20)
+#define SCAN_INTERVAL_S 1	/* for newly sampled processes */
 
-struct profiler {
-	struct profile_bpf *skel;
-	int *pfds;			/* per CPU, -1 when offline */
-	struct bpf_link **links;
-	int ncpus;
-	unsigned int hz;
-	unsigned int max_counts;
-	bool filter;
-	bool stopped;
-	bool verbose;
-	struct timespec start, stop;	/* of the window, and of its last read */
-	struct timespec read;
-	struct symbolizer *sym;
-	struct unwinder *unw;		/* NULL: frame pointers only */
-	struct classifier *cls;
-	struct pidmap captured;		/* tgids whose maps are captured */
-	uint64_t totals[PROFILE_TOTAL_MAX];	/* at the last read */
-	uint64_t drops[PROFILE_DROP_MAX];
-};
-
-/* One entry of the counts map. */
-struct count {
-	struct profile_key key;
-	uint64_t samples;
+/* What the captured set knows of a process. */
+enum capture {
+	CAPTURED = 1,		/* sampled: described when first seen */
+	CAPTURED_MESH = 2,	/* of interest: its CFI has room kept for it */
 };
 
 /* 1 when @tgid is new to the set, 0 when known, -1 out of memory. */
-static int captured_add(struct profiler *p, pid_t tgid)
+static int captured_add(struct profiler *p, pid_t tgid, enum capture how)
 {
-	if (pidmap_get(&p->captured, tgid) >= 0)
+	int was = pidmap_get(&p->captured, tgid);
+
+	if (was >= (int)how)
 		return 0;
-	return pidmap_set(&p->captured, tgid, 1) ? -1 : 1;
+	if (pidmap_set(&p->captured, tgid, how))
+		return -1;
+	return was < 0;
 }
 
 static int read_int_file(const char *path, int def)
@@ -161,10 +145,18 @@ static int attach_cpus(struct profiler *p, char *err, size_t err_len)
 /* Snapshots @tgid's maps for symbols and gives its CFI to the sampler. */
 static void describe(struct profiler *p, pid_t tgid)
 {
-	if (symbolize_snapshot(p->sym, tgid))
+	const struct unwind_stats *st;
+
+	if (symbolize_snapshot(p->sym, tgid) || !p->unw)
 		return;
-	if (p->unw)
-		unwinder_add(p->unw, p->sym, tgid);
+	unwinder_add(p->unw, p->sym, tgid,
+		     pidmap_get(&p->captured, tgid) == CAPTURED_MESH);
+	st = unwinder_stats(p->unw);
+	if (st->no_room && !p->said_full) {
+		fprintf(stderr, "meshprof: the CFI rows map is full (%llu rows, half kept for mesh processes): files loaded from now on are walked by frame pointers\n",
+			(unsigned long long)st->max_rows);
+		p->said_full = true;
+	}
 }
 
 /* The processes known at start: in the filter when there is one, and
@@ -176,7 +168,7 @@ static int fill_filter(struct profiler *p, const struct profile_opts *o)
 	for (i = 0; i < o->ntgids; i++) {
 		if (profile_allow(p, o->tgids[i]))
 			return -1;
-		captured_add(p, o->tgids[i]);
+		captured_add(p, o->tgids[i], CAPTURED_MESH);
 		describe(p, o->tgids[i]);
 	}
 	return 0;
@@ -349,38 +341,6 @@ int profile_allow(struct profiler *p, pid_t tgid)
 				   &key, &one, BPF_ANY) ? -1 : 0;
 }
 
-/* Every entry of the counts map, in one or a few syscalls; with @drain,
- * taken out of the map too. */
-static struct count *read_counts(struct profiler *p, size_t *n, bool drain)
-{
-	int fd = bpf_map__fd(p->skel->maps.counts);
-	struct profile_key *keys = calloc(p->max_counts, sizeof(*keys));
-	__u64 *vals = calloc(p->max_counts, sizeof(*vals));
-	struct count *out = calloc(p->max_counts, sizeof(*out));
-	__u32 batch, cnt;
-	size_t i, total = 0;
-	int ret = 0;
-
-	while (keys && vals && out && !ret && total < p->max_counts) {
-		cnt = p->max_counts - total;
-		ret = (drain ? bpf_map_lookup_and_delete_batch :
-			       bpf_map_lookup_batch)(fd, total ? &batch : NULL,
-						     &batch, keys + total,
-						     vals + total, &cnt, NULL);
-		total += cnt;
-	}
-	if (!keys || !vals || !out || (ret && errno != ENOENT)) {
-		free(out);
-		out = NULL;
-	}
-	for (i = 0; out && i < total; i++)
-		out[i] = (struct count){ keys[i], vals[i] };
-	free(keys);
-	free(vals);
-	*n = out ? total : 0;
-	return out;
-}
-
 /* Describes again the processes the sampler found out of date; at most
  * one pass over the map, as the sampler may mark them again meanwhile. */
 static void refresh_stale(struct profiler *p)
@@ -401,23 +361,40 @@ static void refresh_stale(struct profiler *p)
 	free(keys);
 }
 
-void profile_poll(struct profiler *p)
+/* Processes sampled for the first time, described while they live. */
+static void describe_new(struct profiler *p)
 {
 	struct count *c;
 	size_t i, n;
 
-	if (p->unw)
-		refresh_stale(p);
-	c = read_counts(p, &n, false);
+	c = sampler_counts(p, &n, false);
 	for (i = 0; c && i < n; i++)
-		if (captured_add(p, c[i].key.tgid) == 1)
+		if (captured_add(p, c[i].key.tgid, CAPTURED) == 1)
 			describe(p, c[i].key.tgid);
 	free(c);
 }
 
+void profile_poll(struct profiler *p)
+{
+	struct timespec now;
+
+	/* A process that has just exec'd or loaded a library is walked by
+	 * frame pointers until described again: do it at once. */
+	if (p->unw)
+		refresh_stale(p);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (now.tv_sec < p->next_scan.tv_sec ||
+	    (now.tv_sec == p->next_scan.tv_sec &&
+	     now.tv_nsec < p->next_scan.tv_nsec))
+		return;
+	describe_new(p);
+	p->next_scan = now;
+	p->next_scan.tv_sec += SCAN_INTERVAL_S;
+}
+
 void profile_snapshot(struct profiler *p, pid_t pid)
 {
-	captured_add(p, pid);
+	captured_add(p, pid, CAPTURED_MESH);
 	describe(p, pid);
 }
 
@@ -455,272 +432,6 @@ int profile_stop(struct profiler *p)
 	}
 	p->stopped = true;
 	return 0;
-}
-
-/* ---- reading ---- */
-
-/* Sums a per-CPU array of counters; @prev holds the sums at the last read
- * and gets the new ones, @out what came since. */
-static int read_since(struct profiler *p, struct bpf_map *map, uint64_t *prev,
-		      uint64_t *out, int n)
-{
-	__u64 *vals = calloc(p->ncpus, sizeof(*vals));
-	uint64_t sum;
-	__u32 key;
-	int cpu;
-
-	if (!vals)
-		return -1;
-	for (key = 0; key < (__u32)n; key++) {
-		sum = 0;
-		if (!bpf_map_lookup_elem(bpf_map__fd(map), &key, vals))
-			for (cpu = 0; cpu < p->ncpus; cpu++)
-				sum += vals[cpu];
-		out[key] = sum - prev[key];
-		prev[key] = sum;
-	}
-	free(vals);
-	return 0;
-}
-
-static int count_cmp(const void *a, const void *b)
-{
-	const struct count *x = a, *y = b;
-
-	return x->key.tgid < y->key.tgid ? -1 : x->key.tgid > y->key.tgid;
-}
-
-/* Reads stack @id into @ips; the number of frames, 0 for none. */
-static size_t read_stack(struct profiler *p, __u64 id, uint64_t *ips)
-{
-	size_t n = 0;
-
-	if (!(id & PROFILE_STACK_ID_BIT) ||
-	    bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.stacks), &id, ips))
-		return 0;
-	while (n < PROFILE_STACK_DEPTH && ips[n])
-		n++;
-	return n;
-}
-
-/*
- * The stacks of the counts just read go too, so that the map holds the
- * stacks of one read at most. A sample that found its stack a moment
- * before would count it as lost: rare, and counted.
- */
-static void drop_stacks(struct profiler *p, const struct count *c, size_t n)
-{
-	int fd = bpf_map__fd(p->skel->maps.stacks);
-
-	for (size_t i = 0; i < n; i++) {
-		bpf_map_delete_elem(fd, &c[i].key.user_stack);
-		bpf_map_delete_elem(fd, &c[i].key.kern_stack);
-	}
-}
-
-static int add_stack(struct profile_proc *proc, char *folded,
-		     uint64_t samples, enum cpu_category cat)
-{
-	struct profile_stack *grown;
-
-	grown = realloc(proc->stacks, (proc->nstacks + 1) * sizeof(*grown));
-	if (!grown) {
-		free(folded);
-		return -1;
-	}
-	proc->stacks = grown;
-	proc->stacks[proc->nstacks++] = (struct profile_stack){
-		folded, samples, cat,
-	};
-	proc->samples += samples;
-	proc->by_category[cat] += samples;
-	return 0;
-}
-
-/* Scratch space for one stack pair. */
-struct scratch {
-	uint64_t user[PROFILE_STACK_DEPTH];
-	uint64_t kern[PROFILE_STACK_DEPTH];
-};
-
-static int one_count(struct profiler *p, const struct count *c,
-		     struct profile_proc *proc, struct cpu_profile *out,
-		     struct scratch *s)
-{
-	struct stack_pair sp = {
-		.tgid = c->key.tgid,
-		.user = s->user,
-		.user_lost = c->key.user_stack == PROFILE_STACK_LOST,
-		.kern = s->kern,
-		.kern_lost = c->key.kern_stack == PROFILE_STACK_LOST,
-	};
-	struct frame_counts fc = { 0 };
-	enum cpu_category cat;
-	char *folded;
-
-	sp.nuser = read_stack(p, c->key.user_stack, s->user);
-	sp.nkern = read_stack(p, c->key.kern_stack, s->kern);
-	if (stack_describe(p->sym, p->cls, &sp, &folded, &cat, &fc) ||
-	    add_stack(proc, folded, c->samples, cat))
-		return -1;
-	out->frames += fc.frames;
-	out->frames_symbolized += fc.named;
-	out->user_frames += fc.user_frames;
-	out->user_frames_symbolized += fc.user_named;
-	out->by_category[cat] += c->samples;
-	out->samples += c->samples;
-	return 0;
-}
-
-static int stack_cmp(const void *a, const void *b)
-{
-	const struct profile_stack *x = a, *y = b;
-	int d = strcmp(x->folded, y->folded);
-
-	return d ? d : (int)x->category - (int)y->category;
-}
-
-/* Different stack ids can fold to the same names (a frame one byte apart
- * in the same function): merge them. */
-static void merge_stacks(struct profile_proc *proc)
-{
-	size_t i, n = 0;
-
-	if (!proc->nstacks)
-		return;
-	qsort(proc->stacks, proc->nstacks, sizeof(*proc->stacks), stack_cmp);
-	for (i = 0; i < proc->nstacks; i++) {
-		if (n && !stack_cmp(&proc->stacks[n - 1], &proc->stacks[i])) {
-			proc->stacks[n - 1].samples += proc->stacks[i].samples;
-			free(proc->stacks[i].folded);
-			continue;
-		}
-		proc->stacks[n++] = proc->stacks[i];
-	}
-	proc->nstacks = n;
-}
-
-static struct profile_proc *new_proc(struct profiler *p,
-				     struct cpu_profile *out, pid_t tgid)
-{
-	struct profile_proc *proc = &out->procs[out->nprocs++];
-
-	/* Libraries loaded since the capture are found by symbolize_user(),
-	 * which captures again when a frame is outside every mapping. */
-	if (!symbolize_has(p->sym, tgid))
-		symbolize_snapshot(p->sym, tgid);
-	proc->tgid = tgid;
-	snprintf(proc->comm, sizeof(proc->comm), "%s",
-		 symbolize_comm(p->sym, tgid));
-	return proc;
-}
-
-static int read_samples(struct profiler *p, struct cpu_profile *out)
-{
-	struct profile_proc *proc = NULL;
-	struct scratch *s = malloc(sizeof(*s));
-	struct count *c;
-	size_t i, n;
-	int ret = 0;
-
-	c = read_counts(p, &n, true);
-	out->procs = calloc(n ? n : 1, sizeof(*out->procs));
-	if (!c || !s || !out->procs) {
-		ret = -1;
-		n = 0;
-	}
-	if (n)
-		qsort(c, n, sizeof(*c), count_cmp);
-	for (i = 0; i < n && !ret; i++) {
-		if (!proc || proc->tgid != (pid_t)c[i].key.tgid)
-			proc = new_proc(p, out, c[i].key.tgid);
-		ret = one_count(p, &c[i], proc, out, s);
-	}
-	drop_stacks(p, c, n);
-	for (i = 0; i < out->nprocs; i++)
-		merge_stacks(&out->procs[i]);
-	free(c);
-	free(s);
-	return ret;
-}
-
-static void report_symbols(const struct cpu_profile *out,
-			   const struct symbolize_stats *st)
-{
-	fprintf(stderr,
-		"meshprof: %llu frames, %llu symbolized (user %llu of %llu); %llu ELF files read, %llu cache hits, %llu unreadable\n",
-		(unsigned long long)out->frames,
-		(unsigned long long)out->frames_symbolized,
-		(unsigned long long)out->user_frames_symbolized,
-		(unsigned long long)out->user_frames,
-		(unsigned long long)st->elf_loaded,
-		(unsigned long long)st->elf_cache_hits,
-		(unsigned long long)st->elf_unreadable);
-}
-
-static void report_cfi(const struct unwind_stats *st)
-{
-	fprintf(stderr,
-		"meshprof: CFI of %llu files loaded, %llu rows of %llu, for %llu process descriptions; %llu files without usable CFI\n",
-		(unsigned long long)st->files, (unsigned long long)st->rows,
-		(unsigned long long)st->max_rows,
-		(unsigned long long)st->procs,
-		(unsigned long long)st->failed);
-}
-
-static double seconds_between(const struct timespec *a,
-			      const struct timespec *b)
-{
-	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-int profile_read(struct profiler *p, struct cpu_profile *out)
-{
-	uint64_t totals[PROFILE_TOTAL_MAX];
-	struct timespec now;
-
-	memset(out, 0, sizeof(*out));
-	if (p->stopped)
-		now = p->stop;
-	else
-		clock_gettime(CLOCK_MONOTONIC, &now);
-	out->frequency_hz = p->hz;
-	out->period_ns = 1000000000ULL / p->hz;
-	out->window_s = seconds_between(&p->read, &now);
-	p->read = now;
-	if (read_since(p, p->skel->maps.totals, p->totals, totals,
-		       PROFILE_TOTAL_MAX) ||
-	    read_since(p, p->skel->maps.drops, p->drops, out->drops,
-		       PROFILE_DROP_MAX))
-		return -1;
-	out->seen = totals[PROFILE_SEEN];
-	out->idle = totals[PROFILE_IDLE];
-	out->filtered = totals[PROFILE_FILTERED];
-	out->cfi = totals[PROFILE_CFI];
-	out->cfi_complete = totals[PROFILE_CFI_COMPLETE];
-	out->cfi_on = p->unw != NULL;
-	if (read_samples(p, out))
-		return -1;
-	if (p->verbose)
-		report_symbols(out, symbolize_stats(p->sym));
-	if (p->verbose && p->unw)
-		report_cfi(unwinder_stats(p->unw));
-	return 0;
-}
-
-void cpu_profile_free(struct cpu_profile *cp)
-{
-	size_t i, j;
-
-	if (!cp)
-		return;
-	for (i = 0; i < cp->nprocs; i++) {
-		for (j = 0; j < cp->procs[i].nstacks; j++)
-			free(cp->procs[i].stacks[j].folded);
-		free(cp->procs[i].stacks);
-	}
-	free(cp->procs);
-	memset(cp, 0, sizeof(*cp));
 }
 
 void profile_free(struct profiler *p)

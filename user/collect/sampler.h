@@ -24,6 +24,7 @@
 #include <linux/types.h>
 
 #include "kinds.h"
+#include "run.h"
 #include "profile_defs.h"
 
 #define PROFILE_DEFAULT_HZ 49	/* production: off the 100/1000 Hz beats */
@@ -45,21 +46,13 @@ struct profile_opts {
 					 * stderr */
 };
 
-/* One distinct folded stack of a process. */
-struct profile_stack {
-	char *folded;		/* frames root to leaf, ';'-separated; kernel
-				 * frames end in "_[k]" */
-	uint64_t samples;
-	enum cpu_category category;
-};
-
 struct profile_proc {
 	pid_t tgid;
 	char comm[16];			/* at its last capture; "" if none */
 	uint64_t samples;
 	uint64_t by_category[CAT_MAX];
-	struct profile_stack *stacks;	/* sorted by folded */
-	size_t nstacks;
+	struct stack_count *stacks;	/* sorted by frames */
+	size_t nstacks, stacks_cap;
 };
 
 struct cpu_profile {
@@ -74,6 +67,8 @@ struct cpu_profile {
 	uint64_t cfi;			/* user stacks walked with CFI */
 	uint64_t cfi_complete;		/* ... to the outermost frame */
 	bool cfi_on;			/* the CFI walk was loaded */
+	uint64_t cfi_no_room;		/* files left without CFI: the rows
+					 * map was full (so far) */
 	uint64_t by_category[CAT_MAX];	/* all processes */
 	uint64_t frames;		/* user and kernel frames resolved */
 	uint64_t frames_symbolized;	/* ... with a function name */
@@ -97,9 +92,10 @@ int profile_start(struct profiler **pp, const struct profile_opts *o,
  */
 int profile_allow(struct profiler *p, pid_t tgid);
 /*
- * Captures the memory maps of processes sampled for the first time since
- * the last call, so that their frames resolve even if they exit before
- * the window ends. Call every second or so from the record loop.
+ * Describes again the processes whose maps changed (exec, dlopen), and,
+ * once a second, processes sampled for the first time, so that their
+ * frames resolve even if they exit before the window ends. Call every
+ * 100 ms or so.
  */
 void profile_poll(struct profiler *p);
 /* Captures @pid's memory maps now (for example on its exec event). */

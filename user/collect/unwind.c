@@ -54,16 +54,28 @@ const struct unwind_stats *unwinder_stats(const struct unwinder *u)
 	return &u->stats;
 }
 
+/* Rows the processes that are not of interest may fill: the rest is kept
+ * for the mesh's. */
+static __u32 room(const struct unwinder *u, bool priority)
+{
+	__u32 limit = priority ? u->stats.max_rows : u->stats.max_rows / 2;
+
+	return u->stats.rows < limit ? limit - u->stats.rows : 0;
+}
+
 /* Appends @t's rows to unwind_rows in one batch; their first index, or -1
  * when they do not fit. */
-static int64_t upload(struct unwinder *u, const struct unwind_table *t)
+static int64_t upload(struct unwinder *u, const struct unwind_table *t,
+		      bool priority)
 {
 	__u32 first = u->stats.rows, count = t->n, i;
 	__u32 *keys;
 	int ret;
 
-	if (!t->n || t->n > u->stats.max_rows - u->stats.rows)
+	if (!t->n || t->n > room(u, priority)) {
+		u->stats.no_room += t->n > 0;
 		return -1;
+	}
 	keys = malloc(t->n * sizeof(*keys));
 	if (!keys)
 		return -1;
@@ -79,16 +91,24 @@ static int64_t upload(struct unwinder *u, const struct unwind_table *t)
 
 /* Builds and uploads the rows of @mf's file; count 0 when it has none. */
 static void load_file(struct unwinder *u, struct symbolizer *s,
-		      const struct mapped_file *mf, struct loaded_file *lf)
+		      const struct mapped_file *mf, struct loaded_file *lf,
+		      bool priority)
 {
 	struct unwind_table t = { 0 };
 	char err[256];
 	int64_t first = -1;
-	int fd = symbolize_open_file(s, mf);
+	int fd;
 
 	*lf = (struct loaded_file){ mf->file, 0, 0 };
+	/* No room left: not worth reading the file. */
+	if (!room(u, priority)) {
+		u->stats.no_room++;
+		u->stats.failed++;
+		return;
+	}
+	fd = symbolize_open_file(s, mf);
 	if (fd >= 0 && !unwind_table_build(fd, &t, err, sizeof(err)))
-		first = upload(u, &t);
+		first = upload(u, &t, priority);
 	if (fd >= 0)
 		close(fd);
 	if (first >= 0) {
@@ -103,7 +123,8 @@ static void load_file(struct unwinder *u, struct symbolizer *s,
 
 static const struct loaded_file *file_rows(struct unwinder *u,
 					   struct symbolizer *s,
-					   const struct mapped_file *mf)
+					   const struct mapped_file *mf,
+					   bool priority)
 {
 	struct loaded_file *grown;
 	size_t i;
@@ -118,7 +139,7 @@ static const struct loaded_file *file_rows(struct unwinder *u,
 			return NULL;
 		u->files = grown;
 	}
-	load_file(u, s, mf, &u->files[u->nfiles]);
+	load_file(u, s, mf, &u->files[u->nfiles], priority);
 	return &u->files[u->nfiles++];
 }
 
@@ -126,6 +147,7 @@ struct proc_fill {
 	struct unwinder *u;
 	struct symbolizer *s;
 	struct unwind_proc *proc;
+	bool priority;
 };
 
 static int add_mapping(void *arg, const struct mapped_file *mf)
@@ -147,7 +169,7 @@ static int add_mapping(void *arg, const struct mapped_file *mf)
 	 * not taken for out of date. */
 	if (!mf->file)
 		return 0;
-	lf = file_rows(pf->u, pf->s, mf);
+	lf = file_rows(pf->u, pf->s, mf, pf->priority);
 	if (!lf)
 		return -1;
 	m->row_first = lf->first;
@@ -155,10 +177,11 @@ static int add_mapping(void *arg, const struct mapped_file *mf)
 	return 0;
 }
 
-int unwinder_add(struct unwinder *u, struct symbolizer *s, pid_t pid)
+int unwinder_add(struct unwinder *u, struct symbolizer *s, pid_t pid,
+		 bool priority)
 {
 	struct unwind_proc *proc = calloc(1, sizeof(*proc));
-	struct proc_fill pf = { u, s, proc };
+	struct proc_fill pf = { u, s, proc, priority };
 	__u32 key = pid;
 	int ret = -1;
 

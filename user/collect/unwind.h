@@ -20,6 +20,7 @@ struct unwind_stats {
 	uint64_t max_rows;
 	uint64_t failed;	/* files with no usable CFI (no .eh_frame_hdr,
 				 * unreadable, or the rows map full) */
+	uint64_t no_room;	/* ... of them, for want of room in the map */
 };
 
 struct unwinder;
@@ -29,10 +30,13 @@ struct unwinder *unwinder_new(int rows_fd, uint32_t max_rows, int procs_fd);
 void unwinder_free(struct unwinder *u);
 /*
  * Describes @pid's executable mappings, as captured by @s, to the sampler,
- * loading the rows of files not seen before. Returns 0, or -1 when the
- * procs map is full or the process has no capture.
+ * loading the rows of files not seen before. Files of processes without
+ * @priority (not of interest) may fill half the rows map: the other half
+ * is kept for the mesh. Returns 0, or -1 when the procs map is full or
+ * the process has no capture.
  */
-int unwinder_add(struct unwinder *u, struct symbolizer *s, pid_t pid);
+int unwinder_add(struct unwinder *u, struct symbolizer *s, pid_t pid,
+		 bool priority);
 /* Drops @pid's description: it exited. */
 void unwinder_forget(struct unwinder *u, pid_t pid);
 const struct unwind_stats *unwinder_stats(const struct unwinder *u);

@@ -46,22 +46,27 @@ static int stack_cmp(const void *a, const void *b)
 	return d ? d : (int)x->category - (int)y->category;
 }
 
-void process_merge_stacks(struct process *p)
+void stacks_merge(struct stack_count *st, size_t *n)
 {
-	size_t i, n = 0;
+	size_t i, kept = 0;
 
-	if (!p->nstacks)
+	if (!*n)
 		return;
-	qsort(p->stacks, p->nstacks, sizeof(*p->stacks), stack_cmp);
-	for (i = 0; i < p->nstacks; i++) {
-		if (n && !stack_cmp(&p->stacks[n - 1], &p->stacks[i])) {
-			p->stacks[n - 1].samples += p->stacks[i].samples;
-			free(p->stacks[i].frames);
+	qsort(st, *n, sizeof(*st), stack_cmp);
+	for (i = 0; i < *n; i++) {
+		if (kept && !stack_cmp(&st[kept - 1], &st[i])) {
+			st[kept - 1].samples += st[i].samples;
+			free(st[i].frames);
 			continue;
 		}
-		p->stacks[n++] = p->stacks[i];
+		st[kept++] = st[i];
 	}
-	p->nstacks = n;
+	*n = kept;
+}
+
+void process_merge_stacks(struct process *p)
+{
+	stacks_merge(p->stacks, &p->nstacks);
 }
 
 void process_free(struct process *p)
@@ -164,6 +169,7 @@ int run_merge(struct run *run, const struct run *delta)
 	run->profile.cfi = delta->profile.cfi;
 	run->profile.cfi_samples += delta->profile.cfi_samples;
 	run->profile.cfi_complete += delta->profile.cfi_complete;
+	run->profile.cfi_no_room = delta->profile.cfi_no_room;
 	run->profile.frames += delta->profile.frames;
 	run->profile.frames_named += delta->profile.frames_named;
 	for (int d = 0; d < PROFILE_DROP_MAX; d++)

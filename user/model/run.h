@@ -88,6 +88,7 @@ struct run_profile {
 	bool cfi;			/* user stacks walked with CFI */
 	uint64_t cfi_samples;		/* samples whose user stack was */
 	uint64_t cfi_complete;		/* ... to the outermost frame */
+	uint64_t cfi_no_room;		/* files without CFI: rows map full */
 };
 
 struct run {
@@ -120,6 +121,8 @@ struct run {
 	struct meshmark mm;		/* single-run MeshMark */
 };
 
+/* Sorts @n stacks and merges those with the same frames and category. */
+void stacks_merge(struct stack_count *st, size_t *n);
 struct process *run_add_process(struct run *run);
 struct component *run_add_component(struct run *run);
 /* Appends @n samples of @frames in @category to @p's stacks (a copy of

@@ -341,6 +341,8 @@ static void read_profile(struct reader *rd, struct json_object *root,
 	run->profile.cfi_samples = get_u64(rd, p, "profile", "cfi_samples");
 	run->profile.cfi_complete = get_u64(rd, p, "profile",
 					    "cfi_complete_samples");
+	run->profile.cfi_no_room = get_u64(rd, p, "profile",
+					   "cfi_files_without_room");
 	drops = obj(rd, p, "profile", "drops");
 	for (int d = 0; drops && d < PROFILE_DROP_MAX; d++)
 		run->profile.drops[d] = get_u64(rd, drops, "profile.drops",

@@ -187,6 +187,7 @@ static struct json_object *profile_json(const struct run *run)
 	put_str(o, "user_stacks", run->profile.cfi ? "cfi" : "frame-pointers");
 	put_u64(o, "cfi_samples", run->profile.cfi_samples);
 	put_u64(o, "cfi_complete_samples", run->profile.cfi_complete);
+	put_u64(o, "cfi_files_without_room", run->profile.cfi_no_room);
 	for (int d = 0; d < PROFILE_DROP_MAX; d++)
 		put_u64(drops, profile_drop_name(d), run->profile.drops[d]);
 	put(o, "drops", drops);

@@ -14,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "meshmark.h"
+#include "usage.h"
 
-#define NS_PER_S 1e9
 #define MIB (1024.0 * 1024.0)
-#define PER 1000.0		/* costs are per 1000 requests */
 
 static const enum mm_class mm_mue_class[MM_MUE_MAX] = {
 	[MM_CPU_SHARE] = MM_COMPUTE,
@@ -33,56 +32,6 @@ static const enum mm_class mm_mue_class[MM_MUE_MAX] = {
 	[MM_P99] = MM_LATENCY,
 };
 
-/* The resources behind the MUEs, as amounts summed over components. */
-enum res {
-	RES_CPU,
-	RES_SWITCHES,
-	RES_RUNQ,
-	RES_RSS,
-	RES_BYTES,
-	RES_CALLS,
-	RES_CONNS,
-	RES_MAX,
-};
-
-struct resource {
-	const char *what;		/* for reasons */
-	const char *unit;
-	uint32_t gaps;			/* GAP_BIT()s of run->unavailable
-					 * that void it */
-	bool level;			/* a level over the window, not a count */
-};
-
-static const struct resource resources[RES_MAX] = {
-	[RES_CPU] = { "CPU time", "cpu_seconds", 0, false },
-	[RES_SWITCHES] = { "context switches", "switches", 0, false },
-	[RES_RUNQ] = { "run-queue wait", "seconds", 0, false },
-	[RES_RSS] = { "resident memory", "bytes", 0, true },
-	[RES_BYTES] = { "socket bytes", "bytes", GAP_BIT(GAP_NET), false },
-	[RES_CALLS] = { "socket calls", "calls", GAP_BIT(GAP_NET), false },
-	[RES_CONNS] = { "TCP connections", "connections",
-			GAP_BIT(GAP_TCP_CONNECTS) | GAP_BIT(GAP_TCP_ACCEPTS),
-			false },
-};
-
-/* What a set of components used, per resource. */
-struct usage {
-	double v[RES_MAX];
-};
-
-/*
- * A run's workload, split into what the mesh and the apps used. Summed
- * here rather than with metrics_add(): MeshMark needs none of the
- * histograms struct metrics owns.
- */
-struct split {
-	struct usage mesh;
-	struct usage app;
-	struct usage workload;
-	size_t nmesh;
-	size_t napp;
-};
-
 /* Compare mode's view of its two runs. */
 struct pair {
 	const struct run *base;
@@ -91,18 +40,6 @@ struct pair {
 	struct split sm;
 };
 
-static bool mesh_role(enum role role)
-{
-	return role == ROLE_SIDECAR || role == ROLE_NODE_PROXY ||
-	       role == ROLE_NODE_AGENT;
-}
-
-static bool proxy_role(enum role role)
-{
-	return role == ROLE_SIDECAR || role == ROLE_NODE_PROXY;
-}
-
-/* Which resource an MUE measures; RES_MAX for those with their own rule. */
 static enum res mue_res(enum mm_mue mue)
 {
 	switch (mue) {
@@ -134,79 +71,6 @@ static bool mue_in_mode(enum mm_mue mue, enum mm_mode mode)
 	if (mue == MM_CPU_SHARE || mue == MM_CPU_CAPACITY)
 		return mode == MM_SINGLE;
 	return true;
-}
-
-static double amount(const struct metrics *m, enum res res)
-{
-	switch (res) {
-	case RES_CPU:
-		return m->cpu_ns / NS_PER_S;
-	case RES_SWITCHES:
-		return (double)m->vol_switches + m->invol_switches;
-	case RES_RUNQ:
-		return m->runq_ns / NS_PER_S;
-	case RES_RSS:
-		return m->rss_avg_bytes;
-	case RES_BYTES:
-		return (double)m->bytes_sent + m->bytes_recv;
-	case RES_CALLS:
-		return (double)m->send_calls + m->recv_calls;
-	case RES_CONNS:
-		return (double)m->tcp_connects + m->tcp_accepts;
-	default:
-		return NAN;
-	}
-}
-
-static void usage_add(struct usage *u, const struct metrics *m)
-{
-	for (int r = 0; r < RES_MAX; r++)
-		u->v[r] += amount(m, r);
-}
-
-/*
- * @a per 1000 requests, or per second of the window. A level (rss) is
- * already a rate: per 1000 requests per second, or as it is.
- */
-static double norm_cost(const struct run *run, double a, bool level,
-			bool per_request)
-{
-	if (per_request) {
-		if (!run->requests || (level && run->seconds <= 0))
-			return NAN;
-		if (level)
-			return a * run->seconds / run->requests * PER;
-		return a / run->requests * PER;
-	}
-	if (level)
-		return a;
-	return run->seconds > 0 ? a / run->seconds : NAN;
-}
-
-static void split_run(const struct run *run, struct split *s)
-{
-	memset(s, 0, sizeof(*s));
-	for (size_t i = 0; i < run->ncomps; i++) {
-		const struct component *c = &run->comps[i];
-
-		if (mesh_role(c->role)) {
-			usage_add(&s->mesh, &c->m);
-			usage_add(&s->workload, &c->m);
-			s->nmesh++;
-		} else if (c->role == ROLE_APP) {
-			usage_add(&s->app, &c->m);
-			usage_add(&s->workload, &c->m);
-			s->napp++;
-		}
-	}
-}
-
-/* The name of the first measurement @run lacked for @res, or NULL. */
-static const char *missing_metric(const struct run *run, enum res res)
-{
-	uint32_t lacked = run->unavailable & resources[res].gaps;
-
-	return lacked ? gap_name(__builtin_ctz(lacked)) : NULL;
 }
 
 static void __attribute__((format(printf, 2, 3)))
