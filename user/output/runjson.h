@@ -14,6 +14,13 @@ struct json_object *run_to_json(const struct run *run);
  * "FILE: cannot write: why" on error. */
 int json_write_file(struct json_object *root, const char *path, char *err,
 		    size_t err_len);
+/* The run's folded stacks (docs/json.md "stacks"); NULL when it has none
+ * or memory runs out. */
+struct json_object *stacks_to_json(const struct run *run);
+/* Adds the stacks of @root, if it has any, to the processes of @run
+ * (read first); -1 with "FILE: stacks...: what is wrong" in @err. */
+int stacks_from_json(struct run *run, struct json_object *root,
+		     const char *file, char *err, size_t err_len);
 /* Reads and validates a run; on error "FILE: what is wrong" in @err. */
 int run_read_json(struct run *run, const char *path, char *err,
 		  size_t err_len);

@@ -432,6 +432,8 @@ int run_read_json(struct run *run, const char *path, char *err,
 	for (size_t i = 0; procs && !rd.failed &&
 			   i < json_object_array_length(procs); i++)
 		read_process(&rd, run, json_object_array_get_idx(procs, i), i);
+	if (!rd.failed && stacks_from_json(run, root, path, err, err_len))
+		rd.failed = 1;
 	json_object_put(root);
 	if (rd.failed) {
 		run_free(run);

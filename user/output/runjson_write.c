@@ -271,6 +271,8 @@ struct json_object *run_to_json(const struct run *run)
 	if (run->has_path)
 		json_object_array_add(paths, path_json(run, &run->path));
 	put(root, "paths", paths);
+	if (run->profile.hz)
+		put(root, "stacks", stacks_to_json(run));
 	return root;
 }
 
