@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "derive.h"
 #include "meshmark.h"
+#include "shares.h"
 #include "waterfall.h"
 
 static void summarize(struct metrics *m)
@@ -18,6 +19,7 @@ static void summarize(struct metrics *m)
 			.mean_ns = lat_mean(h),
 		};
 	}
+	shares_derive(m);
 }
 
 void run_derive(struct run *run, const struct mm_weights *w)
