@@ -8,6 +8,7 @@
 #include <string.h>
 #include "commands.h"
 #include "meshmark_out.h"
+#include "rules.h"
 #include "table.h"
 #include "weights.h"
 
@@ -118,6 +119,21 @@ int apply_format(const char *cmd, void *args, const char *arg)
 		return EXIT_USAGE;
 	}
 	o->smp = !strcmp(arg, "smp");
+	return 0;
+}
+
+int load_rules(const char *cmd, struct ruleset *rules, const char *path)
+{
+	char err[512];
+
+	if (path && rules_load(rules, path, err, sizeof(err))) {
+		errorf(cmd, "%s", err);
+		return -1;
+	}
+	if (rules_add_builtin(rules)) {
+		errorf(cmd, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

@@ -49,6 +49,10 @@ int apply_format(const char *cmd, void *args, const char *arg);
 #define SCORE_OPTIONS							\
 	{ "weights", 0, true, apply_weights },				\
 	{ "format", 0, true, apply_format }
+struct ruleset;
+/* The rules of @path (NULL: none), then the built-in ones; -1 after a
+ * message. */
+int load_rules(const char *cmd, struct ruleset *rules, const char *path);
 /* The table, then the MeshMark breakdown when it has a score. */
 void print_run(FILE *out, const struct run *run);
 /* Parses a plain decimal number ("12", "0.5", "1e3": no sign, blanks,

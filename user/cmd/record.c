@@ -8,15 +8,16 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/utsname.h>
 #include <json-c/json.h>
 #include "bpfload.h"
+#include "clock.h"
 #include "commands.h"
 #include "component.h"
 #include "derive.h"
 #include "engine.h"
 #include "folded.h"
 #include "meshmark_out.h"
+#include "node.h"
 #include "outfile.h"
 #include "probes.h"
 #include "runjson.h"
@@ -267,25 +268,6 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	return 0;
 }
 
-static void node_facts(struct run *run)
-{
-	struct utsname u;
-
-	if (!uname(&u)) {
-		snprintf(run->hostname, sizeof(run->hostname), "%s", u.nodename);
-		snprintf(run->kernel, sizeof(run->kernel), "%s", u.release);
-	}
-	run->cpus = sysconf(_SC_NPROCESSORS_ONLN);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 /* Folds what the engine counted since its last read into @run. */
 static int read_into(struct engine *e, struct run *run)
 {
@@ -363,21 +345,6 @@ static int describe_workload(struct run *run, const struct record_args *a)
 	return 0;
 }
 
-static int load_rules(struct ruleset *rules, const char *path)
-{
-	char err[512];
-
-	if (path && rules_load(rules, path, err, sizeof(err))) {
-		errorf("record", "%s", err);
-		return -1;
-	}
-	if (rules_add_builtin(rules)) {
-		errorf("record", "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
 /* Fails before recording rather than after a long window. */
 static int check_outputs(const struct record_args *a)
 {
@@ -396,7 +363,7 @@ static int prepare(struct record_args *a, struct ruleset *rules)
 {
 	char err[512];
 
-	if (check_outputs(a) || load_rules(rules, a->rules))
+	if (check_outputs(a) || load_rules("record", rules, a->rules))
 		return 1;
 	if (probe_privileges(err, sizeof(err)) ||
 	    probe_btf(a->engine.acct.btf_path, err, sizeof(err))) {

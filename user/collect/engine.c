@@ -13,6 +13,7 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "array.h"
+#include "clock.h"
 #include "engine.h"
 #include "pidmap.h"
 #include "procinfo.h"
@@ -66,14 +67,6 @@ struct engine {
 	struct cpu_slice *slices;
 	int err;			/* set by callbacks: -ENOMEM */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static double real_now(void)
 {
