@@ -33,7 +33,7 @@ WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS)
 # Debian packages: build, test and mesh-lab dependencies.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
-	libhttp-parser-dev \
+	libhttp-parser-dev libncurses-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
 	libc6-dbg
@@ -88,7 +88,7 @@ $(BUILD)/libmeshprof.a: $(USER_OBJS)
 	$(AR) rcs $@ $^
 
 meshprof: user/cmd/main.c $(BUILD)/libmeshprof.a
-	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $(BUILD)/main.d $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $(BUILD)/main.d $< $(BUILD)/libmeshprof.a $(LDLIBS) -lncurses -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -lcmocka -o $@

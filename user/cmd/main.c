@@ -44,6 +44,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "top"))
+		return cmd_top(argc - 1, argv + 1);
 	errorf(NULL, "unknown command '%s' (try meshprof --help)", cmd);
 	return EXIT_USAGE;
 }

@@ -87,6 +87,8 @@ struct metrics {
 	struct share cat_share[CAT_MAX];	/* derived: kernel-net with
 						 * its sub-buckets */
 	struct share group_share[GROUP_MAX];	/* derived */
+	uint64_t runq_p99_ns;		/* derived: upper bound of the log2
+					 * slot of the 99th percentile wait */
 };
 
 /* Adds the kernel's counters of one process, summed over @ncpus per-CPU
