@@ -80,6 +80,7 @@ $(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)
 
 # The category rules are built into categories.o with .incbin.
 $(BUILD)/user/classify/categories.o: user/classify/categories.conf
+$(BUILD)/user/output/html.o: user/output/html/report.js user/output/html/report.css
 
 # Keep the skeletons: user objects are rebuilt whenever they go missing.
 .SECONDARY: $(BPF_OBJS) $(SKELS)

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "html.h"
 #include "meshmark_out.h"
 #include "rules.h"
 #include "table.h"
@@ -134,6 +135,18 @@ int load_rules(const char *cmd, struct ruleset *rules, const char *path)
 		errorf(cmd, "out of memory");
 		return -1;
 	}
+	return 0;
+}
+
+int write_html(const char *cmd, const struct run *run, const char *path)
+{
+	char err[512];
+
+	if (html_write_run(run, path, err, sizeof(err))) {
+		errorf(cmd, "%s", err);
+		return -1;
+	}
+	fprintf(stderr, "meshprof %s: HTML report written to %s\n", cmd, path);
 	return 0;
 }
 

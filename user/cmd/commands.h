@@ -54,6 +54,9 @@ struct ruleset;
 /* The rules of @path (NULL: none), then the built-in ones; -1 after a
  * message. */
 int load_rules(const char *cmd, struct ruleset *rules, const char *path);
+/* The page of @run at @path, and where it went on stderr; -1 after a
+ * message. */
+int write_html(const char *cmd, const struct run *run, const char *path);
 /* The table, then the MeshMark breakdown when it has a score. */
 void print_run(FILE *out, const struct run *run);
 /* Parses a plain decimal number ("12", "0.5", "1e3": no sign, blanks,

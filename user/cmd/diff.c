@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "runjson.h"
 #include "derive.h"
+#include "html.h"
 #include "meshmark.h"
 #include "meshmark_out.h"
 #include "smp.h"
@@ -22,6 +23,7 @@ static const char usage[] =
 "it went (component, class), and the MeshMark score (docs/meshmark.md).\n"
 "\n"
 "  -o, --output FILE     write the comparison as JSON\n"
+"      --html FILE       the comparison as one self-contained page\n"
 "      --format FMT      of the -o file: meshprof (default) or smp\n"
 "      --weights SPEC    MeshMark weights, e.g. cpu=0.2,p99=-0.5\n"
 "  -h, --help\n";
@@ -72,6 +74,7 @@ static int write_diff(const struct run *mesh, const struct meshmark *mm,
 struct diff_args {
 	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
 	const char *output;
+	const char *html;
 };
 
 static int opt_output(const char *cmd, void *args, const char *arg)
@@ -80,8 +83,15 @@ static int opt_output(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
+static int opt_html(const char *cmd, void *args, const char *arg)
+{
+	((struct diff_args *)args)->html = arg;
+	return 0;
+}
+
 static const struct cmd_opt diff_opts[] = {
 	{ "output", 'o', true, opt_output },
+	{ "html", 0, true, opt_html },
 	SCORE_OPTIONS,
 	{}
 };
@@ -119,6 +129,14 @@ int cmd_diff(int argc, char **argv)
 	if (a.output && write_diff(&mesh, &mm, argv[optind], argv[optind + 1],
 				 a.score.smp, a.output))
 		goto cleanup;
+	if (a.html) {
+		if (html_write_diff(&mesh, &mm, argv[optind], argv[optind + 1],
+				    a.html, err, sizeof(err))) {
+			errorf("diff", "%s", err);
+			goto cleanup;
+		}
+		fprintf(stderr, "meshprof diff: HTML report written to %s\n", a.html);
+	}
 	rc = 0;
 cleanup:
 	meshmark_free(&mm);

@@ -16,6 +16,7 @@
 #include "derive.h"
 #include "engine.h"
 #include "folded.h"
+#include "html.h"
 #include "meshmark_out.h"
 #include "node.h"
 #include "outfile.h"
@@ -60,6 +61,7 @@ static const char usage[] =
 "      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
 "                           (each -0.5..0.5; docs/meshmark.md)\n"
 "      --format FMT         of the -o file: meshprof (default) or smp\n"
+"      --html FILE          the run as one self-contained page (docs/html.md)\n"
 "  -q, --quiet              no table on stdout\n"
 "  -v, --verbose            libbpf and verifier messages on stderr\n"
 "  -h, --help\n";
@@ -80,6 +82,7 @@ struct record_args {
 	const char *loadgen;
 	double cpu_capacity;
 	const char *folded;
+	const char *html;
 	bool quiet;
 	struct engine_opts engine;
 };
@@ -208,6 +211,12 @@ static int opt_folded(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
+static int opt_html(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->html = arg;
+	return 0;
+}
+
 static int opt_no_latency(const char *cmd, void *args, const char *arg)
 {
 	((struct record_args *)args)->engine.acct.no_latency = true;
@@ -248,6 +257,7 @@ static const struct cmd_opt record_opts[] = {
 	{ "only", 0, true, opt_only },
 	{ "categories", 0, true, opt_categories },
 	{ "folded", 0, true, opt_folded },
+	{ "html", 0, true, opt_html },
 	{ "no-latency", 0, false, opt_no_latency },
 	{ "no-cfi", 0, false, opt_no_cfi },
 	{ "quiet", 'q', false, opt_quiet },
@@ -306,18 +316,10 @@ static int wait_window(struct engine *e, struct run *run, double duration)
 static int write_run(const struct run *run, bool smp, const char *path)
 {
 	const struct meshmark *mm = isnan(run->mm.score) ? NULL : &run->mm;
-	struct json_object *root;
+	struct json_object *root = smp ? smp_json(run, mm) : run_document(run);
 	char err[512];
 	int rc;
 
-	if (smp) {
-		root = smp_json(run, mm);
-	} else {
-		root = run_to_json(run);
-		json_object_object_add(root, "mue", mm ? mue_to_json(mm) : NULL);
-		json_object_object_add(root, "meshmark",
-				       mm ? meshmark_to_json(mm) : NULL);
-	}
 	rc = json_write_file(root, path, err, sizeof(err));
 	json_object_put(root);
 	if (rc)
@@ -351,7 +353,8 @@ static int check_outputs(const struct record_args *a)
 	char err[512];
 
 	if ((a->output && outfile_check(a->output, err, sizeof(err))) ||
-	    (a->folded && outfile_check(a->folded, err, sizeof(err)))) {
+	    (a->folded && outfile_check(a->folded, err, sizeof(err))) ||
+	    (a->html && outfile_check(a->html, err, sizeof(err)))) {
 		errorf("record", "%s", err);
 		return -1;
 	}
@@ -399,6 +402,8 @@ static int finish(struct run *run, const struct record_args *a,
 	if (!a->quiet)
 		print_run(stdout, run);
 	if (a->output && write_run(run, a->score.smp, a->output))
+		return 1;
+	if (a->html && write_html("record", run, a->html))
 		return 1;
 	return 0;
 }

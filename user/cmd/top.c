@@ -338,7 +338,7 @@ static bool view_key(struct top *t, struct top_view *v, int ch, int *redraw)
 		v->sort = (v->sort + 1) % TOP_COLS;
 		break;
 	case 'r':
-		v->ascending = !v->ascending;
+		v->reverse = !v->reverse;
 		break;
 	case KEY_UP:
 	case 'k':

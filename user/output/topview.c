@@ -295,10 +295,9 @@ static int compare(const void *a, const void *b)
 		double vx = value(sorting.run, &rx, c);
 		double vy = value(sorting.run, &ry, c);
 
-		d = vx < vy ? -1 : vx > vy;
-		d = -d;		/* numbers: high first */
+		d = vx < vy ? 1 : -(vx > vy);	/* numbers: high first */
 	}
-	if (sorting.v->ascending == !cols[c].left)
+	if (sorting.v->reverse)
 		d = -d;
 	/* stable between refreshes: the model's order breaks ties */
 	return d ? d : (x < y ? -1 : x > y);
@@ -594,7 +593,7 @@ static int footer(const struct top_view *v, const struct top_status *st,
 				st->prompt);
 	return add_line(out, TOP_HEAD, v->width,
 			"sort %s%s%s%s | <> sort r rev f filter Enter procs s stacks w 60s p pause q quit",
-			cols[v->sort].head, v->ascending ? " up" : "",
+			cols[v->sort].head, v->reverse ? " reversed" : "",
 			v->filter[0] ? " | filter " : "", v->filter);
 }
 

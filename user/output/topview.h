@@ -43,7 +43,8 @@ enum top_col {
 /* What the person looking at the view chose. */
 struct top_view {
 	enum top_col sort;
-	bool ascending;
+	bool reverse;		/* text A to Z and numbers high first, else
+				 * the other way */
 	char filter[80];	/* "role=sidecar mesh=istio ns=default text" */
 	int selected;		/* component row, among those shown */
 	int hscroll;		/* columns after NAME scrolled off */
