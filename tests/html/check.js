@@ -116,7 +116,10 @@ async function main() {
 		await page.click('.flame-tools button');
 		await page.fill('.flame-tools input', '');
 	}
+	await page.evaluate(() => window.scrollTo(0, 0));
 	const png = await page.screenshot({ path: shot, fullPage: true });
+	if (flames.length)
+		await page.locator('#flamegraph').screenshot({ path: shot.replace(/\.png$/, '') + '-flame.png' });
 	const ink = inkShare(png);
 	check('html: screenshot is not blank', ink > 0.02, 'ink ' + ink.toFixed(4));
 	console.log('# screenshot ' + shot + ': ' + png.length + ' bytes, ' + (100 * ink).toFixed(1) + '% ink');

@@ -309,6 +309,7 @@ static bool prompt_key(struct top_view *v, char *buf, size_t len, int ch)
 	if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
 		snprintf(v->filter, sizeof(v->filter), "%s", buf);
 		v->selected = 0;
+		v->selected_id[0] = '\0';
 		return true;
 	}
 	if (ch == 27)
@@ -343,10 +344,12 @@ static bool view_key(struct top *t, struct top_view *v, int ch, int *redraw)
 	case KEY_UP:
 	case 'k':
 		v->selected -= v->selected > 0;
+		v->selected_id[0] = '\0';
 		break;
 	case KEY_DOWN:
 	case 'j':
 		v->selected++;
+		v->selected_id[0] = '\0';
 		break;
 	case KEY_LEFT:
 		v->hscroll -= v->hscroll > 0;

@@ -187,7 +187,7 @@ static void cell(const struct run *run, const struct row *r, enum top_col c,
 	switch (c) {
 	case TOP_NAME:
 		if (r->p)
-			snprintf(buf, len, "  %u %s", r->p->pid, r->p->comm);
+			snprintf(buf, len, " %u %s", r->p->pid, r->p->comm);
 		else
 			snprintf(buf, len, "%s", r->c->name);
 		break;
@@ -473,9 +473,9 @@ static int header(const struct run *run, const struct top_view *v,
 			pos += snprintf(gaps + pos, sizeof(gaps) - pos, "%s%s",
 					pos ? "," : "; unavailable: ", gap_name(g));
 	if (add_line(out, TOP_TITLE, w,
-		     "meshprof top - %s, kernel %s, %d CPUs - %s, every %.1f s%s",
-		     run->hostname, run->kernel, run->cpus, st->window,
-		     st->interval_s, st->paused ? " - PAUSED" : "") ||
+		     "meshprof top%s - %s, kernel %s, %d CPUs - %s, every %.1f s",
+		     st->paused ? " PAUSED" : "", run->hostname, run->kernel,
+		     run->cpus, st->window, st->interval_s) ||
 	    add_line(out, TOP_PLAIN, w,
 		     "meshprof %.1f%% CPU %sB RSS, drops:%s; probes sched=%s sock=%s profile=%s%s",
 		     100 * st->self_cpu,
@@ -610,9 +610,13 @@ int topview_render(const struct run *run, struct top_view *v,
 	if (!list)
 		return -ENOMEM;
 	out->rows = n;
+	for (size_t i = 0; v->selected_id[0] && i < n; i++)
+		if (!strcmp(list[i]->id, v->selected_id))
+			v->selected = i;
 	if (v->selected >= (int)n)
 		v->selected = n ? n - 1 : 0;
 	sel = n ? list[v->selected] : NULL;
+	snprintf(v->selected_id, sizeof(v->selected_id), "%s", sel ? sel->id : "");
 	/* title 3, column head 1, footer 1; stacks take the lower half */
 	room = v->height ? v->height - 5 : 1 << 20;
 	if (v->stacks && sel && v->height)

@@ -47,6 +47,8 @@ struct top_view {
 				 * the other way */
 	char filter[80];	/* "role=sidecar mesh=istio ns=default text" */
 	int selected;		/* component row, among those shown */
+	char selected_id[COMPONENT_ID_LEN];	/* ... which it follows when
+						 * rows move; "" after a key */
 	int hscroll;		/* columns after NAME scrolled off */
 	bool stacks;		/* the selected component's top stacks */
 	char expanded[TOP_EXPANDED_MAX][COMPONENT_ID_LEN];
