@@ -36,7 +36,10 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-
 	libhttp-parser-dev libncurses-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg
+	libc6-dbg tmux nodejs chromium chromium-driver fonts-dejavu-core
+# The HTML tests drive Chromium with playwright-core, pinned in
+# tests/html/package-lock.json (Apache-2.0), from the npm registry.
+HTML_TEST_MODULES := tests/html/node_modules/playwright-core/package.json
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
@@ -59,6 +62,7 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+	@[ -f $(HTML_TEST_MODULES) ] || (cd tests/html && npm ci --no-audit --no-fund --silent)
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
