@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "fit.h"
 #include "html.h"
 #include "meshmark_out.h"
 #include "rules.h"
@@ -150,13 +151,36 @@ int write_html(const char *cmd, const struct run *run, const char *path)
 	return 0;
 }
 
-void print_run(FILE *out, const struct run *run)
+static void print_tables(FILE *out, const struct run *run, int width)
 {
-	table_print(out, run);
+	table_print(out, run, width);
 	if (isnan(run->mm.score)) {
 		fprintf(out, "\nMeshMark: not computed: %s\n", run->mm.error);
 		return;
 	}
 	fputc('\n', out);
 	meshmark_print(out, &run->mm);
+}
+
+void print_run(FILE *out, const struct run *run)
+{
+	int width = terminal_width(out);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (!width) {
+		print_tables(out, run, 0);
+		return;
+	}
+	/* on a terminal, everything within its width */
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		print_tables(out, run, width);
+		return;
+	}
+	print_tables(mem, run, width);
+	if (!fclose(mem))
+		fit_print(out, buf, len, width);
+	free(buf);
 }

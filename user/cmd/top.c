@@ -12,7 +12,6 @@
 #include <string.h>
 #include <unistd.h>
 #include <curses.h>
-#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <json-c/json.h>
 #include "bpfload.h"
@@ -21,6 +20,7 @@
 #include "component.h"
 #include "derive.h"
 #include "engine.h"
+#include "fit.h"
 #include "node.h"
 #include "probes.h"
 #include "procinfo.h"
@@ -438,19 +438,9 @@ static int run_screen(struct top *t)
 
 /* ---- --once and --json ---- */
 
-static int terminal_width(void)
-{
-	struct winsize ws;
-
-	if (!isatty(STDOUT_FILENO) || ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) ||
-	    !ws.ws_col)
-		return 0;
-	return ws.ws_col;
-}
-
 static int print_once(struct top *t)
 {
-	struct top_view v = { .sort = TOP_VCPU, .width = terminal_width() };
+	struct top_view v = { .sort = TOP_VCPU, .width = terminal_width(stdout) };
 	struct top_lines lines;
 
 	if (topview_render(&t->view, &v, &t->st, &lines))

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
 #include <string.h>
 #include "table.h"
 
@@ -39,27 +40,87 @@ static void print_cell(FILE *out, const struct counter_def *d, uint64_t v)
 	}
 }
 
+/* The component table's columns and their widths; 0 or false: left out
+ * to fit the terminal. */
+struct layout {
+	int name, role, mesh, pod, pids;
+	bool counter[NCOUNTERS];
+};
+
+#define NAME_WIDTH 24
+#define NAME_MIN 14
+#define VCPU_WIDTH 6
+
+static int row_width(const struct layout *l)
+{
+	int w = l->name + 1 + l->role + 1 + VCPU_WIDTH;
+
+	w += (l->mesh ? 1 + l->mesh : 0) + (l->pod ? 1 + l->pod : 0) +
+	     (l->pids ? 1 + l->pids : 0);
+	for (int i = 0; i < NCOUNTERS; i++)
+		w += l->counter[i] ? 1 + counter_defs[i].width : 0;
+	return w;
+}
+
+/* Fits the table into @width columns (0: as wide as it takes): the name
+ * narrows first, then the least telling columns go: PIDS, POD, MESH, and
+ * the counters from the right. */
+static void fit(struct layout *l, int width)
+{
+	int *drop[] = { &l->pids, &l->pod, &l->mesh };
+	int over;
+
+	*l = (struct layout){ .name = NAME_WIDTH, .role = 10, .mesh = 13,
+			      .pod = 8, .pids = 4 };
+	for (int i = 0; i < NCOUNTERS; i++)
+		l->counter[i] = counter_defs[i].show != SHOW_NONE;
+	over = row_width(l) - width;
+	if (!width || over <= 0)
+		return;
+	l->name = NAME_WIDTH - over > NAME_MIN ? NAME_WIDTH - over : NAME_MIN;
+	for (size_t i = 0; i < 3 && row_width(l) > width; i++)
+		*drop[i] = 0;
+	for (int i = NCOUNTERS; i-- > 0 && row_width(l) > width;)
+		l->counter[i] = false;
+}
+
+/* A text column of @w characters, or nothing when it is left out. */
+static void text_cell(FILE *out, int w, const char *s)
+{
+	if (w)
+		fprintf(out, " %-*.*s", w, w, s);
+}
+
 static void print_row(FILE *out, const struct run *run,
-		      const struct component *c)
+		      const struct component *c, const struct layout *l)
 {
 	double cpu = c->m.cpu_ns / 1e9;
-	char pod[16];
+	char pod[16], pids[16];
 
 	snprintf(pod, sizeof(pod), "%.8s", c->in_pod ? c->pod.pod_uid : "-");
-	fprintf(out, "%-24.24s %-10s %-13s %-8s %4zu %6.3f", c->name,
-		role_name(c->role), mesh_name(c->mesh), pod, c->npids,
-		run->seconds > 0 ? cpu / run->seconds : 0);
+	snprintf(pids, sizeof(pids), "%4zu", c->npids);
+	fprintf(out, "%-*.*s", l->name, l->name, c->name);
+	text_cell(out, l->role, role_name(c->role));
+	text_cell(out, l->mesh, mesh_name(c->mesh));
+	text_cell(out, l->pod, pod);
+	text_cell(out, l->pids, pids);
+	fprintf(out, " %*.3f", VCPU_WIDTH, run->seconds > 0 ? cpu / run->seconds : 0);
 	for (int i = 0; i < NCOUNTERS; i++)
-		print_cell(out, &counter_defs[i], c->m.counter[i]);
+		if (l->counter[i])
+			print_cell(out, &counter_defs[i], c->m.counter[i]);
 	fputc('\n', out);
 }
 
-static void print_header(FILE *out)
+static void print_header(FILE *out, const struct layout *l)
 {
-	fprintf(out, "%-24s %-10s %-13s %-8s %4s %6s", "COMPONENT", "ROLE",
-		"MESH", "POD", "PIDS", "vCPU");
+	fprintf(out, "%-*s", l->name, "COMPONENT");
+	text_cell(out, l->role, "ROLE");
+	text_cell(out, l->mesh, "MESH");
+	text_cell(out, l->pod, "POD");
+	text_cell(out, l->pids, "PIDS");
+	fprintf(out, " %*s", VCPU_WIDTH, "vCPU");
 	for (int i = 0; i < NCOUNTERS; i++)
-		if (counter_defs[i].show != SHOW_NONE)
+		if (l->counter[i])
 			fprintf(out, " %*s", counter_defs[i].width,
 				counter_defs[i].column);
 	fputc('\n', out);
@@ -208,15 +269,18 @@ static void print_gaps(FILE *out, const struct run *run)
 		fputc('\n', out);
 }
 
-void table_print(FILE *out, const struct run *run)
+void table_print(FILE *out, const struct run *run, int width)
 {
+	struct layout l;
+
 	fprintf(out,
 		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %zu processes in %zu components\n",
 		run->seconds, run->hostname, run->kernel, run->cpus,
 		run->probe_sched, run->probe_sock, run->nprocs, run->ncomps);
-	print_header(out);
+	fit(&l, width);
+	print_header(out, &l);
 	for (size_t i = 0; i < run->ncomps; i++)
-		print_row(out, run, &run->comps[i]);
+		print_row(out, run, &run->comps[i], &l);
 	print_categories(out, run);
 	print_latency(out, run);
 	print_drops(out, run);
