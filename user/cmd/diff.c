@@ -16,7 +16,8 @@
 #define DIFF_SCHEMA "meshprof.diff/1"
 
 static const char usage[] =
-"usage: meshprof diff BASELINE.json MESH.json [-o FILE.json] [--weights SPEC]\n"
+"usage: meshprof diff BASELINE.json MESH.json [-o FILE.json] [--html FILE.html]\n"
+"                     [--weights SPEC]\n"
 "\n"
 "Compares a run of the workload with the mesh against a baseline run of the\n"
 "same load without it: overhead per 1000 requests for each resource, where\n"
