@@ -403,16 +403,17 @@ void top_lines_free(struct top_lines *l)
 }
 
 /* Which columns fit: the name, then from hscroll on while there is room
- * (NAME_MIN kept for the name), which takes what is left up to NAME_MAX. */
+ * (a sixth of the width kept for the name, NAME_MIN at least), and the
+ * name takes what is left up to NAME_MAX. */
 static int layout(const struct top_view *v, bool *show)
 {
-	int used = 0;
+	int used = 0, name_min = v->width / 6 > NAME_MIN ? v->width / 6 : NAME_MIN;
 
 	memset(show, 0, TOP_COLS * sizeof(*show));
 	show[TOP_NAME] = true;
 	for (int c = TOP_NAME + 1 + (v->width ? v->hscroll : 0); c < TOP_COLS;
 	     c++) {
-		if (v->width && used + 1 + cols[c].width > v->width - NAME_MIN)
+		if (v->width && used + 1 + cols[c].width > v->width - name_min)
 			break;
 		show[c] = true;
 		used += 1 + cols[c].width;
