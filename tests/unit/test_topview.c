@@ -173,12 +173,41 @@ static void test_few_samples(void **state)
 	run_free(&run);
 }
 
+/* The same stack in two processes of a component is one line. */
+static void test_stacks_pane(void **state)
+{
+	struct top_view v = { .sort = TOP_NAME, .width = 100, .height = 30,
+			      .stacks = true };
+	struct top_lines l;
+	struct run run;
+	struct process *p;
+	int hits = 0;
+
+	make_run(&run);
+	p = run_add_process(&run);
+	p->component = 0;	/* zeta-sidecar's second process */
+	assert_int_equal(process_add_stack(&run.procs[0], "main;SSL_write", 3, CAT_TLS), 0);
+	assert_int_equal(process_add_stack(p, "main;SSL_write", 1, CAT_TLS), 0);
+	assert_int_equal(process_add_stack(p, "main;poll", 4, CAT_SCHED), 0);
+	snprintf(v.filter, sizeof(v.filter), "zeta");
+	assert_int_equal(topview_render(&run, &v, &st, &l), 0);
+	for (size_t i = 0; i < l.n; i++) {
+		hits += !strcmp(l.lines[i].text, " 50.0% tls         main;SSL_write");
+		hits += !strcmp(l.lines[i].text, " 50.0% sched       main;poll");
+		hits += !strncmp(l.lines[i].text, "top stacks of zeta-sidecar: 8 samples", 37);
+	}
+	assert_int_equal(hits, 3);
+	top_lines_free(&l);
+	run_free(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fits_and_sorts),
 		cmocka_unit_test(test_filter_expand),
 		cmocka_unit_test(test_few_samples),
+		cmocka_unit_test(test_stacks_pane),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

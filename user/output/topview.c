@@ -504,51 +504,89 @@ static int header(const struct run *run, const struct top_view *v,
 			SHARE_MIN_SAMPLES, run->profile.hz);
 }
 
-/* Stacks of @c's processes, most samples first. */
-static int stack_cmp(const void *a, const void *b)
-{
-	const struct stack_count *x = *(const struct stack_count *const *)a;
-	const struct stack_count *y = *(const struct stack_count *const *)b;
+/* One stack of the pane: the same frames in several processes are one. */
+struct pane_stack {
+	const char *frames;
+	enum cpu_category category;
+	uint64_t samples;
+};
 
-	return x->samples < y->samples ? 1 : x->samples > y->samples ? -1 : 0;
+static int by_frames(const void *a, const void *b)
+{
+	const struct pane_stack *x = a, *y = b;
+	int d = strcmp(x->frames, y->frames);
+
+	return d ? d : (int)x->category - (int)y->category;
+}
+
+static int by_samples(const void *a, const void *b)
+{
+	const struct pane_stack *x = a, *y = b;
+
+	return x->samples < y->samples ? 1 : x->samples > y->samples ? -1 :
+	       by_frames(a, b);
+}
+
+/* The stacks of @c's processes, merged; *@n of them, most samples first. */
+static struct pane_stack *component_stacks(const struct run *run,
+					   const struct component *c,
+					   size_t *n, uint64_t *total)
+{
+	struct pane_stack *all = NULL, *s;
+	size_t cap = 0, kept = 0;
+
+	*n = *total = 0;
+	for (size_t i = 0; i < run->nprocs; i++) {
+		const struct process *p = &run->procs[i];
+
+		if (p->component != c - run->comps)
+			continue;
+		for (size_t j = 0; j < p->nstacks; j++) {
+			s = array_push((void **)&all, n, &cap, sizeof(*s));
+			if (!s) {
+				free(all);
+				return NULL;
+			}
+			*s = (struct pane_stack){ p->stacks[j].frames,
+				p->stacks[j].category, p->stacks[j].samples };
+			*total += s->samples;
+		}
+	}
+	if (!*n)
+		return calloc(1, sizeof(*all));
+	qsort(all, *n, sizeof(*all), by_frames);
+	for (size_t i = 0; i < *n; i++) {
+		if (kept && !by_frames(&all[kept - 1], &all[i]))
+			all[kept - 1].samples += all[i].samples;
+		else
+			all[kept++] = all[i];
+	}
+	*n = kept;
+	qsort(all, *n, sizeof(*all), by_samples);
+	return all;
 }
 
 static int stacks_pane(const struct run *run, const struct component *c,
 		       const struct top_view *v, int room,
 		       struct top_lines *out)
 {
-	const struct stack_count **all = NULL;
-	size_t n = 0, cap = 0, idx = c - run->comps;
-	uint64_t total = 0;
-	int err = 0, w = v->width ? v->width : LINE_MAX_LEN - 1;
+	int err, w = v->width ? v->width : LINE_MAX_LEN - 1;
+	uint64_t total;
+	size_t n;
+	struct pane_stack *all = component_stacks(run, c, &n, &total);
 
-	for (size_t i = 0; i < run->nprocs; i++) {
-		const struct process *p = &run->procs[i];
-
-		if (p->component != (int)idx)
-			continue;
-		for (size_t j = 0; j < p->nstacks; j++) {
-			const struct stack_count **s = array_push((void **)&all,
-					&n, &cap, sizeof(*s));
-			if (!s) {
-				free(all);
-				return -ENOMEM;
-			}
-			*s = &p->stacks[j];
-			total += p->stacks[j].samples;
-		}
-	}
-	qsort(all, n, sizeof(*all), stack_cmp);
+	if (!all)
+		return -ENOMEM;
 	err = add_line(out, TOP_HEAD, w, "top stacks of %s: %llu samples in %.1f s (leaf last)",
 		       c->name, (unsigned long long)total, run->seconds);
 	for (size_t i = 0; i < n && (int)i < room - 1 && !err; i++) {
-		const char *f = all[i]->frames;
+		const char *f = all[i].frames;
 		int keep = w - 19;	/* share, category, separators */
 		size_t len = strlen(f);
 
 		err = add_line(out, TOP_PLAIN, w, "%5.1f%% %-11.11s %s%s",
-			       100.0 * all[i]->samples / total,
-			       category_name(all[i]->category),
+			       100.0 * all[i].samples / total,
+			       category_name(all[i].category),
 			       keep > 0 && len > (size_t)keep ? "..." : "",
 			       keep > 0 && len > (size_t)keep ?
 			       f + len - keep + 3 : f);
