@@ -3,9 +3,12 @@
 // prints one "ok NAME" / "not ok NAME" line per check (tests/lib.sh):
 //
 //   node check.js PAGE.html SCREENSHOT.png [--diff] [--flame COMP]...
+//                 [--empty SECTION]...
 //
 // The page must load with no console error and no request beyond its own
-// file, have every section with content, and not be blank. With --flame,
+// file, have every section with content (a section named by --empty, for
+// which the run may have no data, with content or the note that says
+// there is none), and not be blank. With --flame,
 // the flame graph must hold, under component COMP, frames of the tls and
 // http categories whose names are TLS and HTTP functions (the symbol
 // families of the brief, independent of meshprof's category rules), and
@@ -67,6 +70,7 @@ async function main() {
 	const page_path = path.resolve(args[0]), shot = args[1];
 	const diff = args.includes('--diff');
 	const flames = args.filter((a, i) => args[i - 1] === '--flame');
+	const empty = args.filter((a, i) => args[i - 1] === '--empty');
 	const url = 'file://' + page_path;
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
@@ -84,11 +88,16 @@ async function main() {
 	const sections = ['summary', 'components', 'cpu-categories', 'waterfall', 'histograms', 'meshmark', 'flamegraph']
 		.concat(diff ? ['meshmark-compare', 'overhead'] : []);
 	for (const id of sections) {
-		const size = await page.evaluate((id) => {
+		const [size, note] = await page.evaluate((id) => {
 			const s = document.getElementById(id);
-			return s ? s.textContent.length + 100 * s.querySelectorAll('svg *, td').length : -1;
+			return s ? [s.textContent.length + 100 * s.querySelectorAll('svg *, td').length,
+				(s.querySelector('p.note') || {}).textContent || ''] : [-1, ''];
 		}, id);
-		check('html: section ' + id + ' present with content', size > 200, 'size ' + size);
+		if (empty.includes(id))
+			check('html: section ' + id + ' present, with content or saying there is no data',
+				size > 200 || (size > 0 && /^No /.test(note)), note);
+		else
+			check('html: section ' + id + ' present with content', size > 200, 'size ' + size + ': ' + note);
 	}
 	const rows = await page.$$eval('#components tbody tr', (r) => r.length);
 	const comps = await page.evaluate(() => JSON.parse(document.getElementById('meshprof-data').textContent).run.components.length);
