@@ -388,13 +388,51 @@ static bool view_key(struct top *t, struct top_view *v, int ch, int *redraw)
 	return true;
 }
 
+/*
+ * What meshprof says on stderr while the screen is up would scroll it
+ * under ncurses' feet: it is kept in a file and said after the screen is
+ * closed.
+ */
+static FILE *hold_stderr(int *saved)
+{
+	FILE *f = tmpfile();
+
+	*saved = -1;
+	if (!f)
+		return NULL;
+	fflush(stderr);
+	*saved = dup(STDERR_FILENO);
+	if (*saved < 0 || dup2(fileno(f), STDERR_FILENO) < 0) {
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+static void release_stderr(FILE *f, int saved)
+{
+	char buf[4096];
+	size_t n;
+
+	if (!f)
+		return;
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	rewind(f);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fclose(f);
+}
+
 static int run_screen(struct top *t)
 {
 	struct top_view v = { .sort = TOP_VCPU };
 	uint64_t next = mono_ns() + t->interval * 1e9;
 	char prompt[sizeof(v.filter)] = "";
 	bool typing = false;
-	int err = 0, redraw = 0, ch;
+	int err = 0, redraw = 0, ch, saved;
+	FILE *held = hold_stderr(&saved);
 
 	initscr();
 	cbreak();
@@ -433,6 +471,7 @@ static int run_screen(struct top *t)
 			break;
 	}
 	endwin();
+	release_stderr(held, saved);
 	return err;
 }
 
