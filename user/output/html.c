@@ -157,7 +157,8 @@ static int write_page(struct json_object *data, const char *path, char *err,
 	if (f) {
 		fputs(head, f);
 		fputs(meshprof_report_css, f);
-		fputs("</style></head>\n<body>\n<div id=\"app\"><noscript>This report needs JavaScript.</noscript></div>\n", f);
+		fputs("</style></head>\n<body>\n<div id=\"app\"><noscript>"
+		      "This report needs JavaScript.</noscript></div>\n", f);
 		rc = put_data(f, data);
 		fprintf(f, "<script>\n%s</script>\n</body></html>\n",
 			meshprof_report_js);

@@ -149,13 +149,14 @@ static double value(const struct run *run, const struct row *r,
 	}
 }
 
-static const char *human(double v, char *buf, size_t len)
+/* @v in at most 4 characters: bytes in powers of 1024, counts of 1000. */
+static const char *human(double v, double base, char *buf, size_t len)
 {
 	static const char unit[] = " KMGTP";
 	int u = 0;
 
 	while (v >= 1000 && u < 5) {
-		v /= 1024;
+		v /= base;
 		u++;
 	}
 	snprintf(buf, len, u ? (v < 10 ? "%.1f%c" : "%.0f%c") : "%.0f", v,
@@ -223,9 +224,11 @@ static void cell(const struct run *run, const struct row *r, enum top_col c,
 			break;
 		}
 		/* fall through */
-	case TOP_CSW:
 	case TOP_NET:
-		human(v, buf, len);
+		human(v, 1024, buf, len);
+		break;
+	case TOP_CSW:
+		human(v, 1000, buf, len);
 		break;
 	case TOP_RUNQ:
 		snprintf(buf, len, "%s", v ? duration(v, tmp, sizeof(tmp)) : "-");
@@ -490,7 +493,7 @@ static int header(const struct run *run, const struct top_view *v,
 	    add_line(out, TOP_PLAIN, w,
 		     "meshprof %.1f%% CPU %sB RSS, drops:%s; probes sched=%s sock=%s profile=%s%s",
 		     100 * st->self_cpu,
-		     human(st->self_rss, (char[16]){ 0 }, 16),
+		     human(st->self_rss, 1024, (char[16]){ 0 }, 16),
 		     drops[0] ? drops : " none",
 		     run->probe_sched, run->probe_sock,
 		     run->profile.hz ? (run->profile.cfi ? "cfi" : "fp") : "off",
