@@ -9,7 +9,7 @@
 #include "meshmark_out.h"
 #include "outfile.h"
 #include "runjson.h"
-#include "topview.h"
+#include "podlabel.h"
 
 /* The page's script and style, built in (paths from the top of the tree,
  * where make runs the compiler). */

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdbool.h>
 #include <string.h>
+#include "podlabel.h"
 #include "table.h"
 
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
@@ -50,6 +51,8 @@ struct layout {
 #define NAME_WIDTH 24
 #define NAME_MIN 14
 #define VCPU_WIDTH 6
+#define POD_MAX 32
+#define POD_LEN 160
 
 static int row_width(const struct layout *l)
 {
@@ -62,16 +65,30 @@ static int row_width(const struct layout *l)
 	return w;
 }
 
+/* The widest pod label, up to POD_MAX: a long one keeps its tail. */
+static int pod_width(const struct run *run)
+{
+	char label[POD_LEN];
+	int w = 3;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		pod_label(&run->comps[i], label, sizeof(label));
+		if ((int)strlen(label) > w)
+			w = strlen(label);
+	}
+	return w < POD_MAX ? w : POD_MAX;
+}
+
 /* Fits the table into @width columns (0: as wide as it takes): the name
  * narrows first, then the least telling columns go: PIDS, POD, MESH, and
  * the counters from the right. */
-static void fit(struct layout *l, int width)
+static void fit(struct layout *l, const struct run *run, int width)
 {
 	int *drop[] = { &l->pids, &l->pod, &l->mesh };
 	int over;
 
 	*l = (struct layout){ .name = NAME_WIDTH, .role = 10, .mesh = 13,
-			      .pod = 8, .pids = 4 };
+			      .pod = pod_width(run), .pids = 4 };
 	for (int i = 0; i < NCOUNTERS; i++)
 		l->counter[i] = counter_defs[i].show != SHOW_NONE;
 	over = row_width(l) - width;
@@ -95,9 +112,13 @@ static void print_row(FILE *out, const struct run *run,
 		      const struct component *c, const struct layout *l)
 {
 	double cpu = c->m.cpu_ns / 1e9;
-	char pod[16], pids[16];
+	char pod[POD_LEN], pids[16];
+	size_t n;
 
-	snprintf(pod, sizeof(pod), "%.8s", c->in_pod ? c->pod.pod_uid : "-");
+	pod_label(c, pod, sizeof(pod));
+	n = strlen(pod);
+	if (l->pod && n > (size_t)l->pod)	/* the tail tells more */
+		memmove(pod, pod + n - l->pod, l->pod + 1);
 	snprintf(pids, sizeof(pids), "%4zu", c->npids);
 	fprintf(out, "%-*.*s", l->name, l->name, c->name);
 	text_cell(out, l->role, role_name(c->role));
@@ -277,7 +298,7 @@ void table_print(FILE *out, const struct run *run, int width)
 		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %zu processes in %zu components\n",
 		run->seconds, run->hostname, run->kernel, run->cpus,
 		run->probe_sched, run->probe_sock, run->nprocs, run->ncomps);
-	fit(&l, width);
+	fit(&l, run, width);
 	print_header(out, &l);
 	for (size_t i = 0; i < run->ncomps; i++)
 		print_row(out, run, &run->comps[i], &l);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include "array.h"
 #include "jsonput.h"
+#include "podlabel.h"
 #include "topview.h"
 
 #define NAME_MIN 12
@@ -71,27 +72,6 @@ static bool is_group(enum top_col c)
 static bool is_latency(enum top_col c)
 {
 	return c >= TOP_SVC && c <= TOP_TRN;
-}
-
-void pod_label(const struct component *c, char *buf, size_t len)
-{
-	if (!c->in_pod) {
-		snprintf(buf, len, "-");
-		return;
-	}
-#ifdef K8S_NAME_LEN
-	/* the kubelet's names (identity/kubelet.c), where the model has them */
-	if (c->pod.pod_name[0]) {
-		snprintf(buf, len, "%s/%s/%s", c->pod.namespace, c->pod.pod_name,
-			 c->pod.container[0] ? c->pod.container : "?");
-		return;
-	}
-#endif
-	if (c->pod.container_id[0])
-		snprintf(buf, len, "%.8s/%.8s", c->pod.pod_uid,
-			 c->pod.container_id);
-	else
-		snprintf(buf, len, "%.8s", c->pod.pod_uid);
 }
 
 /* ---- rows ---- */

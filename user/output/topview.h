@@ -99,8 +99,5 @@ const struct component *topview_component(const struct run *run,
 /* Adds or removes @id from the expanded components. */
 void topview_toggle_expand(struct top_view *v, const char *id);
 const char *topview_col_name(enum top_col c);
-/* NAMESPACE/POD/CONTAINER where the kubelet names them, else the first
- * characters of the pod UID and container ID; "-" for host programs. */
-void pod_label(const struct component *c, char *buf, size_t len);
 
 #endif
