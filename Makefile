@@ -36,7 +36,11 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-
 	libhttp-parser-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg
+	libc6-dbg \
+	cargo rustc librust-tokio-dev librust-rustls-dev librust-tokio-rustls-dev \
+	librust-rustls-pemfile-dev librust-ring-dev librust-hyper-dev librust-h2-dev \
+	librust-http-dev librust-bytes-dev librust-futures-util-dev librust-httparse-dev \
+	librust-libc-dev
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
