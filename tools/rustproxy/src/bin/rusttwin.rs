@@ -6,10 +6,11 @@
 //! One thread runs TLS 1.3 with rustls on ring: a client and a server
 //! connection talking through in-memory buffers, so that all its CPU is
 //! TLS (mTLS handshakes without resumption, then records both ways).
-//! Another thread parses in-memory HTTP/1.1 requests with httparse, the
-//! parser inside hyper. At exit it prints one JSON object with each
-//! thread's CPU time (CLOCK_THREAD_CPUTIME_ID) and the whole process's
-//! (CLOCK_PROCESS_CPUTIME_ID, which counts every thread, ended or not):
+//! Another thread parses in-memory HTTP/1.1 requests and responses with
+//! httparse, the parser inside hyper. At exit it prints one JSON object
+//! with each thread's CPU time (CLOCK_THREAD_CPUTIME_ID) and the whole
+//! process's (CLOCK_PROCESS_CPUTIME_ID, which counts every thread, ended
+//! or not), in the format of the C twin, tests/workload/tlshttp.c:
 //!
 //!   {"pid":N,"tls_ns":N,"http_ns":N,"other_ns":N,"total_ns":N}
 
@@ -172,14 +173,28 @@ fn tls_thread(deadline: Instant) -> u64 {
     cpu_ns(libc::CLOCK_THREAD_CPUTIME_ID)
 }
 
-/// Parses the requests in turn; the parsed sizes are checked so that the
-/// work cannot be optimised away.
+/// Responses as a sidecar sees them coming back.
+const RESPONSES: [&[u8]; 2] = [
+    b"HTTP/1.1 200 OK\r\nContent-Length: 1024\r\nContent-Type: text/plain\r\n\r\n",
+    b"HTTP/1.1 201 Created\r\nContent-Type: application/json\r\n\
+Content-Length: 27\r\nLocation: /orders/1\r\nDate: Sat, 29 Nov 2025 03:50:00 GMT\r\n\
+Server: envoy\r\nx-envoy-upstream-service-time: 3\r\n\r\n{\"id\":1,\"status\":\"created\"}",
+];
+
+/// Parses a request and a response in turn; the parsed sizes are
+/// checked so that the work cannot be optimised away.
 fn parse(i: usize) -> usize {
     let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut req = httparse::Request::new(&mut headers);
-    match req.parse(REQUESTS[i % REQUESTS.len()]) {
+    let n = match req.parse(REQUESTS[i % REQUESTS.len()]) {
         Ok(httparse::Status::Complete(n)) => n + req.headers.len(),
         _ => die("request did not parse"),
+    };
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut resp = httparse::Response::new(&mut headers);
+    match resp.parse(RESPONSES[i % RESPONSES.len()]) {
+        Ok(httparse::Status::Complete(m)) => n + m + resp.headers.len(),
+        _ => die("response did not parse"),
     }
 }
 
