@@ -1,5 +1,5 @@
-# Mesh lab (tools/meshlab, docs/lab.md): the load generator, the
-# application server it drives and the Rust proxy. Included by the top Makefile.
+# Mesh lab (tools/meshlab, docs/lab.md): the load generator, the application
+# server it drives and the Rust proxy. Included by the top Makefile.
 
 # Rules here must not become the default goal: the top Makefile includes
 # this file before `all`.
