@@ -105,6 +105,7 @@ $(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
 $(BUILD)/tests/tlshttp: WORKLOAD_LIBS := -pthread -lssl -lcrypto -lhttp_parser
 
 $(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ -lm $(WORKLOAD_LIBS)
 
 tools: $(TOOL_BINS)
