@@ -147,11 +147,11 @@ else
 fi
 # Code with frame pointers but no CFI, as Go builds it: profburn built
 # with -fno-omit-frame-pointer and its .eh_frame removed. The walk steps
-# by frame pointer through it and goes on with CFI in libc.
-gcc -O2 -fno-omit-frame-pointer -o "$dir/fpburn" "$TOP/tests/workload/profburn.c" -lm &&
-	objcopy --remove-section=.eh_frame --remove-section=.eh_frame_hdr "$dir/fpburn"
-check "a profburn without .eh_frame is built" test -x "$dir/fpburn"
-if WALK_BIN=$dir/fpburn walk nocfi; then
+# by frame pointer through it and goes on with CFI in libc (make builds
+# it as build/tests/fpburn).
+FPBURN=$TOP/build/tests/fpburn
+check "a profburn without .eh_frame is built" test -x "$FPBURN"
+if WALK_BIN=$FPBURN walk nocfi; then
 	got=$(chain nocfi burn_plain)
 	echo "# no CFI, frame pointers: $got of burn_plain samples walked to main; $(jq -r '"\(.cfi_complete) of \(.cfi_samples) walks complete"' "$dir/nocfi.json")"
 	check "no CFI in the binary: burn_plain samples reach main by frame pointers (>= 95%)" \
