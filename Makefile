@@ -38,6 +38,7 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
 -include tools/tools.mk
+-include tests/kernels/kernels.mk
 TOOL_BINS += $(BUILD)/tools/wirecheck
 
 $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
