@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # meshprof's numbers against the kernel's own: a workload burns CPU, blocks
 # and sends bytes over loopback TCP, then reports /proc/self/schedstat and
-# getrusage. Run once per attach mode: the default (tp_btf, sock
-# tracepoints) and the fallbacks (raw_tp, syscall tracepoints).
+# getrusage; pingpong makes a known number of request/response turns. Run
+# once per attach mode: the default (tp_btf, sock tracepoints) and the
+# fallbacks (raw_tp, syscall tracepoints).
 source "$(dirname "$0")/../lib.sh"
 
 CPU_MS=600
 BLOCKS=400
 BYTES=12345678
+ROUNDS=300
 LOAD=$TOP/build/tests/truthload
+PINGPONG=$TOP/build/tests/pingpong
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 
@@ -41,6 +44,7 @@ run_mode() {
 	fi
 	ok "$name: meshprof attached"
 	"$LOAD" --cpu-ms $CPU_MS --blocks $BLOCKS --bytes $BYTES --out "$dir/$name.truth"
+	"$PINGPONG" $ROUNDS >/dev/null
 	kill -INT $mp_pid
 	wait $mp_pid
 	check "$name: record exits 0 on SIGINT" test $? -eq 0
@@ -73,11 +77,17 @@ run_mode() {
 	check "$name: receiver exit kept its numbers" test "$(proc "$name" "$rpid" .exited)" = true
 	check "$name: sender is in its component" test \
 		"$(jq -r "[.components[] | select(.pids | index($spid))] | length" "$dir/$name.json")" = 1
+	# Each round trip is one exchange served and one client wait.
+	check "$name: one service and one client latency per pingpong round" test \
+		"$(jq -r '.components[] | select(.name == "pingpong") |
+			"\(.latency.service.count)/\(.latency.client.count)"' "$dir/$name.json")" = \
+		$ROUNDS/$ROUNDS
 	check "$name: report prints the recorded table" \
 		cmp -s "$dir/$name.table" <("$MESHPROF" report "$dir/$name.json")
 }
 
 run_mode default
+echo "# unavailable on this kernel: $(jq -r '.probes.unavailable | join(",") | if . == "" then "nothing" else . end' "$dir/default.json")"
 # Kernels before 6.3 lack the sock tracepoints: syscall ones stand in.
 sock=tp_btf
 [ -e /sys/kernel/tracing/events/sock/sock_send_length ] || sock=syscalls
