@@ -75,7 +75,7 @@ build_initramfs() {
 	rm -rf "$ROOT" && mkdir -p "$ROOT"/{bin,usr/bin,proc,sys,dev,tmp,src/build/tests} || return 1
 	cp /bin/busybox "$ROOT/bin/busybox" &&
 		cp "$TOP/tests/kernels/init" "$ROOT/init" || return 1
-	for f in bash jq setpriv; do
+	for f in bash jq; do
 		add "$(command -v $f)" "/usr/bin/$f" || return 1
 	done
 	# profburn loads it with dlopen(), as proxies link it.
