@@ -2,7 +2,10 @@
 # Inside a kernel matrix VM (tests/kernels/run.sh): the host's own checks,
 # run against this kernel. Prints their "ok"/"not ok" lines as they come,
 # a "#" line with each one's time, and "# guest done" when all have run.
-#   tests/kernels/guest.sh [CHECK...]   (default: all of them)
+#   tests/kernels/guest.sh [SCRIPT...]
+# By default test_load.sh, first, as it also pays for the kernel's parsing
+# of its own BTF at the first load (seconds under emulation), then
+# test_truth.sh and test_cfi.sh.
 cd "$(dirname "$0")/../.." || exit 1
 [ $# -gt 0 ] || set -- tests/integration/test_load.sh tests/integration/test_truth.sh \
 	tests/integration/test_cfi.sh
@@ -13,10 +16,7 @@ echo "# kernel $(uname -r), $(nproc) CPUs, up $(uptime_s) s"
 for t in "$@"; do
 	echo "=== $t"
 	start=$(uptime_s)
-	case $t in
-	*.sh) bash "$t" 2>&1 ;;
-	*) "$t" 2>&1 ;;
-	esac | tee /tmp/check.out
+	bash "$t" 2>&1 | tee /tmp/check.out
 	rc=${PIPESTATUS[0]}
 	if [ "$rc" -ne 0 ] && ! grep -q '^not ok ' /tmp/check.out; then
 		echo "not ok $t exited $rc"
