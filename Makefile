@@ -29,6 +29,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
 WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS))
+TEST_TOOL_SRCS := $(wildcard tests/tools/*.c)
+TEST_TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TEST_TOOL_SRCS))
 
 # Debian packages: build, test and mesh-lab dependencies.
 DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
@@ -36,7 +38,11 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-
 	libhttp-parser-dev libncurses-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg tmux nodejs chromium chromium-driver fonts-dejavu-core
+	libc6-dbg tmux nodejs chromium chromium-driver fonts-dejavu-core \
+	cargo rustc librust-tokio-dev librust-rustls-dev librust-tokio-rustls-dev \
+	librust-rustls-pemfile-dev librust-ring-dev librust-hyper-dev librust-h2-dev \
+	librust-http-dev librust-bytes-dev librust-futures-util-dev librust-httparse-dev \
+	librust-libc-dev
 # The HTML tests drive Chromium with playwright-core, pinned in
 # tests/html/package-lock.json (Apache-2.0), from the npm registry.
 HTML_TEST_MODULES := tests/html/node_modules/playwright-core/package.json
@@ -44,6 +50,7 @@ HTML_TEST_MODULES := tests/html/node_modules/playwright-core/package.json
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
 -include tools/tools.mk
+-include tests/kernels/kernels.mk
 TOOL_BINS += $(BUILD)/tools/wirecheck
 
 $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
@@ -51,7 +58,7 @@ $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
 	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
 .PHONY: all deps vmlinux test unit demo bench validate clean tools
-all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/profrun
+all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/fpburn $(TEST_TOOL_BINS)
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
@@ -99,14 +106,20 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -lcmocka -o $@
 
 # Test drivers that call meshprof's library directly.
-$(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
 
 # Workloads link libc and libm, and what WORKLOAD_LIBS adds for each.
 $(BUILD)/tests/tlshttp: WORKLOAD_LIBS := -pthread -lssl -lcrypto -lhttp_parser
 
 $(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ -lm $(WORKLOAD_LIBS)
+
+# profburn as Go builds code: frame pointers, no CFI (test_profile.sh).
+$(BUILD)/tests/fpburn: tests/workload/profburn.c | $(BUILD)
+	$(CC) -O2 -fno-omit-frame-pointer $< -o $@ -lm
+	objcopy --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 
 tools: $(TOOL_BINS)
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs meshprof's tests and ends with one summary line: "N passed, N failed".
-#   tests/run.sh [unit|integration|lab|all|validate]
+#   tests/run.sh [unit|integration|lab|kernels|all|validate]
 # validate runs the lab's statistical comparisons (VALIDATE=1): figures
 # and a verdict, never part of `all`, whose checks noise cannot fail.
 # Unit tests are cmocka binaries in build/tests/. Integration and lab tests
@@ -35,7 +35,7 @@ run_unit() {
 run_scripts() {
 	local dir=$1 t out rc p f log
 	log=$(mktemp)
-	for t in "$dir"/test_*.sh; do
+	for t in "$dir"/${2:-test_*.sh}; do
 		[ -f "$t" ] || continue
 		echo "=== $t"
 		bash "$t" 2>&1 | tee "$log"
@@ -58,10 +58,12 @@ case $what in
 unit) run_unit ;;
 integration) run_scripts tests/integration ;;
 lab) run_scripts tests/lab ;;
+kernels) run_scripts tests/kernels run.sh ;;
 all)
 	run_unit
 	run_scripts tests/integration
 	run_scripts tests/lab
+	run_scripts tests/kernels run.sh
 	;;
 validate)
 	for t in tests/lab/test_lab_attribution.sh tests/lab/test_lab_meshmark.sh; do
@@ -75,7 +77,7 @@ validate)
 	[ "$failed" -eq 0 ]
 	exit
 	;;
-*) echo "usage: tests/run.sh [unit|integration|lab|all|validate]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [unit|integration|lab|kernels|all|validate]" >&2; exit 2 ;;
 esac
 
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"
