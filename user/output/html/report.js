@@ -344,7 +344,7 @@
 		return section('overhead', 'Overhead by component and resource',
 			'What each mesh component of ' + D.diff.mesh + ' costs ' + (per === 'per_1000_requests' ?
 				'per 1000 requests (memory: per 1000 requests per second)' : 'per second (no request count)') + '.',
-			[el('div', { class: 'grid' }, res.map(function (r) {
+			[el('div', {}, res.map(function (r) {
 				return el('div', { class: 'hist' }, [el('h3', { text: r[0] }), hbars(comps.map(function (c) {
 					return { label: c.name, value: c[r[1]], text: r[2](c[r[1]]), color: r[3] };
 				}))]);
