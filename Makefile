@@ -96,8 +96,16 @@ $(BUILD)/user/output/html.o: user/output/html/report.js user/output/html/report.
 # Keep the skeletons: user objects are rebuilt whenever they go missing.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
-$(BUILD)/libmeshprof.a: $(USER_OBJS)
-	$(AR) rcs $@ $^
+# Remade when the list of objects changes too, so that an object whose
+# source is gone does not stay in it.
+$(BUILD)/objs.list: FORCE | $(BUILD)
+	@echo '$(USER_OBJS)' | cmp -s - $@ || echo '$(USER_OBJS)' >$@
+
+$(BUILD)/libmeshprof.a: $(USER_OBJS) $(BUILD)/objs.list
+	rm -f $@
+	$(AR) rcs $@ $(USER_OBJS)
+
+.PHONY: FORCE
 
 meshprof: user/cmd/main.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $(BUILD)/main.d $< $(BUILD)/libmeshprof.a $(LDLIBS) -lncurses -o $@
