@@ -33,6 +33,8 @@ struct engine_opts {
 	unsigned int frequency_hz;	/* CPU profile; 0: none */
 	bool only_mesh;
 	const char *categories;		/* --categories FILE, or NULL */
+	const char *kubelet_logs;	/* names of pods (kubelet.h); NULL:
+					 * /var/log */
 	bool no_cfi;			/* user stacks by frame pointers only */
 	bool verbose;
 };

@@ -39,15 +39,43 @@ static void print_cell(FILE *out, const struct counter_def *d, uint64_t v)
 	}
 }
 
+#define POD_COLUMN 32
+
+/* NAMESPACE/POD/CONTAINER as the kubelet names them, else the pod UID's
+ * first 8 characters; the tail is kept when it is too long. */
+static void pod_column(const struct component *c, char *buf, size_t len)
+{
+	const struct pod_ident *p = &c->pod;
+	char full[K8S_LABEL_LEN + K8S_NAME_LEN + K8S_LABEL_LEN + 3];
+	size_t n;
+
+	if (!c->in_pod) {
+		snprintf(buf, len, "-");
+		return;
+	}
+	if (!p->pod_name[0]) {
+		snprintf(buf, len, "%.8s", p->pod_uid);
+		return;
+	}
+	n = snprintf(full, sizeof(full), "%s/%s/%s", p->namespace, p->pod_name,
+		     p->container[0] ? p->container : "?");
+	if (n >= len) {
+		buf[0] = '~';
+		memcpy(buf + 1, full + n - (len - 2), len - 1);
+	} else {
+		memcpy(buf, full, n + 1);
+	}
+}
+
 static void print_row(FILE *out, const struct run *run,
 		      const struct component *c)
 {
 	double cpu = c->m.cpu_ns / 1e9;
-	char pod[16];
+	char pod[POD_COLUMN + 1];
 
-	snprintf(pod, sizeof(pod), "%.8s", c->in_pod ? c->pod.pod_uid : "-");
-	fprintf(out, "%-24.24s %-10s %-13s %-8s %4zu %6.3f", c->name,
-		role_name(c->role), mesh_name(c->mesh), pod, c->npids,
+	pod_column(c, pod, sizeof(pod));
+	fprintf(out, "%-24.24s %-10s %-13s %-*s %4zu %6.3f", c->name,
+		role_name(c->role), mesh_name(c->mesh), POD_COLUMN, pod, c->npids,
 		run->seconds > 0 ? cpu / run->seconds : 0);
 	for (int i = 0; i < NCOUNTERS; i++)
 		print_cell(out, &counter_defs[i], c->m.counter[i]);
@@ -56,8 +84,8 @@ static void print_row(FILE *out, const struct run *run,
 
 static void print_header(FILE *out)
 {
-	fprintf(out, "%-24s %-10s %-13s %-8s %4s %6s", "COMPONENT", "ROLE",
-		"MESH", "POD", "PIDS", "vCPU");
+	fprintf(out, "%-24s %-10s %-13s %-*s %4s %6s", "COMPONENT", "ROLE",
+		"MESH", POD_COLUMN, "POD", "PIDS", "vCPU");
 	for (int i = 0; i < NCOUNTERS; i++)
 		if (counter_defs[i].show != SHOW_NONE)
 			fprintf(out, " %*s", counter_defs[i].width,
