@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "commands.h"
+#include "engine.h"
 #include "meshmark_out.h"
 #include "table.h"
 #include "weights.h"
@@ -118,6 +119,68 @@ int apply_format(const char *cmd, void *args, const char *arg)
 		return EXIT_USAGE;
 	}
 	o->smp = !strcmp(arg, "smp");
+	return 0;
+}
+
+int number_option(const char *cmd, const char *arg, const char *what,
+		  const char *hint, double min, double max, bool whole,
+		  double *out)
+{
+	if (!parse_number(arg, min, max, out) && (!whole || *out == (long)*out))
+		return 0;
+	errorf(cmd, "invalid %s '%s' (%s)", what, arg, hint);
+	return EXIT_USAGE;
+}
+
+int apply_btf(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->acct.btf_path = arg;
+	return 0;
+}
+
+int apply_max_procs(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_option(cmd, arg, "--max-procs", "64..4194304", 64, 1 << 22,
+			  true, &n))
+		return EXIT_USAGE;
+	((struct engine_opts *)args)->acct.max_procs = n;
+	return 0;
+}
+
+int apply_frequency(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_option(cmd, arg, "frequency", "samples per second, 0 for none",
+			  0, 100000, true, &n))
+		return EXIT_USAGE;
+	((struct engine_opts *)args)->frequency_hz = n;
+	return 0;
+}
+
+int apply_no_latency(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->acct.no_latency = true;
+	return 0;
+}
+
+int apply_no_cfi(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->no_cfi = true;
+	return 0;
+}
+
+int apply_categories(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->categories = arg;
+	return 0;
+}
+
+int apply_verbose(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->verbose = true;
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* "meshprof CMD: message" on stderr. */
 void errorf(const char *cmd, const char *fmt, ...)
@@ -49,6 +50,31 @@ int apply_format(const char *cmd, void *args, const char *arg);
 #define SCORE_OPTIONS							\
 	{ "weights", 0, true, apply_weights },				\
 	{ "format", 0, true, apply_format }
+/*
+ * The collector engine's options (collect/engine.h) for commands whose
+ * args start with a struct engine_opts: --btf, --max-procs, -F,
+ * --no-latency, --no-cfi, --categories, -v.
+ */
+int apply_btf(const char *cmd, void *args, const char *arg);
+int apply_max_procs(const char *cmd, void *args, const char *arg);
+int apply_frequency(const char *cmd, void *args, const char *arg);
+int apply_no_latency(const char *cmd, void *args, const char *arg);
+int apply_no_cfi(const char *cmd, void *args, const char *arg);
+int apply_categories(const char *cmd, void *args, const char *arg);
+int apply_verbose(const char *cmd, void *args, const char *arg);
+#define ENGINE_OPTIONS							\
+	{ "btf", 0, true, apply_btf },					\
+	{ "max-procs", 0, true, apply_max_procs },			\
+	{ "frequency", 'F', true, apply_frequency },			\
+	{ "no-latency", 0, false, apply_no_latency },			\
+	{ "no-cfi", 0, false, apply_no_cfi },				\
+	{ "categories", 0, true, apply_categories },			\
+	{ "verbose", 'v', false, apply_verbose }
+/* A whole (@whole) or decimal number in [@min, @max] into *@out, or
+ * EXIT_USAGE after "invalid WHAT 'ARG' (HINT)". */
+int number_option(const char *cmd, const char *arg, const char *what,
+		  const char *hint, double min, double max, bool whole,
+		  double *out);
 /* The table, then the MeshMark breakdown when it has a score. */
 void print_run(FILE *out, const struct run *run);
 /* Parses a plain decimal number ("12", "0.5", "1e3": no sign, blanks,

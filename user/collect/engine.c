@@ -524,6 +524,14 @@ int engine_read(struct engine *e, struct run *delta)
 	return err || e->err ? -1 : 0;
 }
 
+int engine_bpf_stats(struct engine *e, struct bpf_stats *st)
+{
+	if (bpf_stats_add(st, accounting_object(e->acct)) ||
+	    (e->prof && bpf_stats_add(st, profile_object(e->prof))))
+		return -ENOMEM;
+	return 0;
+}
+
 /* ---- the window ---- */
 
 int engine_poll(struct engine *e, int timeout_ms)
