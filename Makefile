@@ -36,7 +36,7 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-
 	libhttp-parser-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg
+	libc6-dbg prometheus
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
@@ -47,7 +47,7 @@ $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
 	@mkdir -p $(BUILD)/tools
 	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
-.PHONY: all deps vmlinux test unit demo bench validate clean tools
+.PHONY: all deps vmlinux test unit demo bench validate soak clean tools
 all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/profrun
 
 deps:
@@ -128,6 +128,12 @@ bench: deps
 validate: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/run.sh validate
+
+# An hour of `meshprof serve` over the lab with pods restarted every
+# minute (tests/soak.sh): memory and series flat, maps bounded.
+soak: deps
+	@$(MAKE) --no-print-directory all tools
+	@tests/soak.sh
 
 clean:
 	rm -rf $(BUILD) meshprof

@@ -6,6 +6,7 @@
  * read and hands it over whole; clients only ever copy the latest one.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "prom.h"
 #include "sampler.h"
 #include "serve_http.h"
+#include "usage.h"
 #include "workload.h"
 
 #define DEFAULT_LISTEN "127.0.0.1:9437"
@@ -219,26 +221,59 @@ static void node_name(struct server *s)
 
 /* ---- the MeshMark window ---- */
 
-static void drop_stacks(struct run *run)
+/*
+ * What MeshMark needs of an attributed read: the processes of the
+ * workload (apps and the mesh, score/usage.c), without their stacks. The
+ * node's other processes, which come and go by the thousand on a busy
+ * node, are not kept for the window, nor the components: the window is
+ * attributed again as a whole.
+ */
+static void keep_workload(struct run *run)
 {
+	struct process *shrunk;
+	size_t kept = 0;
+
 	for (size_t i = 0; i < run->nprocs; i++) {
 		struct process *p = &run->procs[i];
+		enum role role = run->comps[p->component].role;
 
+		if (role != ROLE_APP && !mesh_role(role)) {
+			process_free(p);
+			continue;
+		}
 		for (size_t k = 0; k < p->nstacks; k++)
 			free(p->stacks[k].frames);
 		free(p->stacks);
 		p->stacks = NULL;
 		p->nstacks = p->stacks_cap = 0;
+		p->component = -1;
+		run->procs[kept++] = *p;
 	}
+	/* The array had room for every process of the read. */
+	run->nprocs = run->procs_cap = kept;
+	if (!kept) {
+		free(run->procs);
+		run->procs = NULL;
+	} else {
+		shrunk = realloc(run->procs, kept * sizeof(*run->procs));
+		run->procs = shrunk ? shrunk : run->procs;
+	}
+	for (size_t i = 0; i < run->ncomps; i++) {
+		free(run->comps[i].pids);
+		metrics_free(&run->comps[i].m);
+	}
+	free(run->comps);
+	run->comps = NULL;
+	run->ncomps = run->comps_cap = 0;
 }
 
 /* Keeps @delta (moved) as the newest read of the window and scores the
- * window's reads merged. Stacks are not kept: MeshMark does not use them. */
+ * window's reads merged. */
 static int score_window(struct server *s, struct run *delta)
 {
 	struct run *slot = &s->ring[s->ring_next];
 
-	drop_stacks(delta);
+	keep_workload(delta);
 	run_free(slot);
 	*slot = *delta;
 	memset(delta, 0, sizeof(*delta));
@@ -355,6 +390,9 @@ static int update(struct server *s)
 	self_stats(s, &node);
 	err = publish(s, &node);
 	bpf_stats_free(&bpf);
+	/* Each read's records of every process come and go: give the
+	 * memory back, so that the resident size is what serve keeps. */
+	malloc_trim(0);
 	s->update_seconds = mono_s() - t0;
 	return err;
 }

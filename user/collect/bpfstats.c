@@ -51,8 +51,9 @@ static int add_map(struct bpf_stats *st, const struct bpf_map *map)
 	int fd = bpf_map__fd(map);
 
 	/* .rodata and .bss are the programs' variables, ring buffers are
-	 * bytes not entries. */
-	if (fd < 0 || bpf_map__is_internal(map) || t == BPF_MAP_TYPE_RINGBUF)
+	 * bytes not entries, arrays are always full. */
+	if (fd < 0 || bpf_map__is_internal(map) || t == BPF_MAP_TYPE_RINGBUF ||
+	    is_array(t))
 		return 0;
 	m = array_push((void **)&st->maps, &st->nmaps, &st->maps_cap,
 		       sizeof(*m));
@@ -60,8 +61,7 @@ static int add_map(struct bpf_stats *st, const struct bpf_map *map)
 		return -ENOMEM;
 	snprintf(m->name, sizeof(m->name), "%s", bpf_map__name(map));
 	m->capacity = bpf_map__max_entries(map);
-	m->entries = is_array(t) ? m->capacity :
-		     count_keys(fd, bpf_map__key_size(map));
+	m->entries = count_keys(fd, bpf_map__key_size(map));
 	return 0;
 }
 

@@ -35,8 +35,8 @@ struct bpf_stats {
 
 struct bpf_object;
 
-/* Adds the maps (hash maps counted entry by entry, arrays full, ring
- * buffers left out) and loaded programs of @obj; -ENOMEM. */
+/* Adds the hash maps of @obj (counted entry by entry; arrays are always
+ * full and ring buffers hold bytes) and its loaded programs; -ENOMEM. */
 int bpf_stats_add(struct bpf_stats *st, struct bpf_object *obj);
 void bpf_stats_free(struct bpf_stats *st);
 
