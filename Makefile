@@ -36,7 +36,7 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-
 	libhttp-parser-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg prometheus
+	libc6-dbg prometheus yamllint python3-yaml
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
@@ -59,6 +59,12 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+	@# deploy/'s Kubernetes schema check (tests/deploy): versions pinned in
+	@# its package-lock.json, installed once, then used offline.
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends npm >/dev/null
+	@[ -d tests/deploy/node_modules ] || \
+		npm ci --prefix tests/deploy --no-audit --no-fund --loglevel=error >/dev/null
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
