@@ -170,6 +170,9 @@ static void test_render(void **state)
 	one_read(&r1, 1500000000, "proxy");
 	one_read(&r2, 500000000, "proxy");
 	assert_int_equal(prom_update(s, &r1, 10), 0);
+	/* The pod restarted under its name: a new UID, the same series. */
+	snprintf(r2.comps[0].pod.pod_uid, sizeof(r2.comps[0].pod.pod_uid),
+		 "uid-restarted");
 	assert_int_equal(prom_update(s, &r2, 15), 0);
 	assert_int_equal(prom_series_count(s), 1);
 	text = render(s, false);
@@ -187,6 +190,11 @@ static void test_render(void **state)
 	assert_non_null(strstr(text, "meshprof_runqueue_wait_seconds_sum{" LABELS "} 0.006\n"));
 	assert_non_null(strstr(text, "meshprof_latency_seconds_bucket{" LABELS
 				     ",measure=\"service\",le=\"+Inf\"} 6\n"));
+	/* Buckets start with the empty one under the first observation. */
+	assert_non_null(strstr(text, "meshprof_latency_seconds_bucket{" LABELS
+				     ",measure=\"service\",le=\"0.000147456\"} 0\n"));
+	assert_null(strstr(text, "meshprof_latency_seconds_bucket{" LABELS
+				  ",measure=\"service\",le=\"0.000131072\"}"));
 	assert_non_null(strstr(text, "meshprof_latency_seconds_sum{" LABELS
 				     ",measure=\"service\"} 0.0009\n"));
 	assert_non_null(strstr(text, "meshprof_resident_memory_bytes{" LABELS "} 4096\n"));

@@ -24,7 +24,6 @@ struct prom_ident {
 };
 
 struct prom_series {
-	char key[COMPONENT_ID_LEN];	/* the component's id, or host/other */
 	struct prom_ident id;
 	uint64_t counter[NCOUNTERS];
 	uint64_t runq[MAX_SLOTS];

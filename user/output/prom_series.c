@@ -55,65 +55,46 @@ static bool folded(const struct component *c)
 	return !c->in_pod && c->role == ROLE_OTHER;
 }
 
-static void series_key(const struct component *c, char *key, size_t len)
-{
-	snprintf(key, len, "%s", folded(c) ? "host/other" : c->id);
-}
-
-static void set_identity(struct prom_series *ps, const struct component *c)
+/* The labels of @c's series: a series is its labels, so a pod restarted
+ * under the same name (new UID, new container IDs) goes on adding into
+ * the series it had. */
+static void ident_of(const struct component *c, struct prom_ident *id)
 {
 	const struct pod_ident *p = &c->pod;
 
-	memset(&ps->id, 0, sizeof(ps->id));
-	snprintf(ps->id.component, sizeof(ps->id.component), "%s",
+	memset(id, 0, sizeof(*id));
+	snprintf(id->component, sizeof(id->component), "%s",
 		 folded(c) ? "other" : c->name);
-	ps->id.role = c->role;
-	ps->id.mesh = c->mesh;
+	id->role = c->role;
+	id->mesh = c->mesh;
 	if (!c->in_pod)
 		return;
 	/* IDs where the kubelet's directories name nothing. */
-	snprintf(ps->id.namespace, sizeof(ps->id.namespace), "%s", p->namespace);
-	snprintf(ps->id.pod, sizeof(ps->id.pod), "%s",
+	snprintf(id->namespace, sizeof(id->namespace), "%s", p->namespace);
+	snprintf(id->pod, sizeof(id->pod), "%s",
 		 p->pod_name[0] ? p->pod_name : p->pod_uid);
-	snprintf(ps->id.container, sizeof(ps->id.container), "%.*s",
+	snprintf(id->container, sizeof(id->container), "%.*s",
 		 p->container[0] ? (int)sizeof(p->container) : 12,
 		 p->container[0] ? p->container : p->container_id);
-}
-
-static struct prom_series *find(struct prom_store *s, const char *key)
-{
-	for (size_t i = 0; i < s->n; i++)
-		if (!strcmp(s->series[i].key, key))
-			return &s->series[i];
-	return NULL;
 }
 
 static struct prom_series *series_of(struct prom_store *s,
 				     const struct component *c)
 {
-	char key[COMPONENT_ID_LEN];
 	struct prom_series *ps;
+	struct prom_ident id;
 
-	series_key(c, key, sizeof(key));
-	ps = find(s, key);
-	if (ps) {
-		/* A container is what its proxy makes it (component.c): a
-		 * role found later renames the series, nothing else does. */
-		if (ps->id.role == ROLE_APP && c->role != ROLE_APP)
-			set_identity(ps, c);
-		else if (c->in_pod && c->pod.pod_name[0] && !ps->id.namespace[0])
-			set_identity(ps, c);	/* the kubelet named it since */
-		return ps;
-	}
+	ident_of(c, &id);
+	for (size_t i = 0; i < s->n; i++)
+		if (!memcmp(&s->series[i].id, &id, sizeof(id)))
+			return &s->series[i];
 	if (s->n >= s->opts.max_series) {
 		s->refused++;
 		return NULL;
 	}
 	ps = array_push((void **)&s->series, &s->n, &s->cap, sizeof(*ps));
-	if (!ps)
-		return NULL;
-	snprintf(ps->key, sizeof(ps->key), "%s", key);
-	set_identity(ps, c);
+	if (ps)
+		ps->id = id;
 	return ps;
 }
 

@@ -161,8 +161,13 @@ static void categories(struct out *o, const struct prom_store *s)
 	}
 }
 
-/* The _bucket, _sum and _count lines of one histogram: @counts are not
- * cumulative, @n finite bounds in @le (seconds), then +Inf. */
+/*
+ * The _bucket, _sum and _count lines of one histogram: @counts are not
+ * cumulative, @n finite bounds in @le (seconds), then +Inf. Buckets below
+ * the last empty one under the first observation are left out: a missing
+ * bucket sums as 0 across series, which is what they hold, and the empty
+ * one kept gives the next its lower bound in histogram_quantile().
+ */
 static void histogram(struct out *o, const char *name,
 		      const struct prom_ident *id, const char *extra,
 		      const uint64_t *counts, const double *le, int n,
@@ -170,10 +175,16 @@ static void histogram(struct out *o, const char *name,
 {
 	char bucket[96], labels[160];
 	uint64_t cum = 0;
+	int first = 0;
 
+	while (first < n && !counts[first])
+		first++;
+	first = first ? first - 1 : 0;
 	snprintf(bucket, sizeof(bucket), "%s_bucket", name);
 	for (int i = 0; i < n; i++) {
 		cum += counts[i];
+		if (i < first)
+			continue;
 		snprintf(labels, sizeof(labels), "%s%sle=\"%.12g\"",
 			 extra ? extra : "", extra ? "," : "", le[i]);
 		sample(o, bucket, id, labels, cum);
