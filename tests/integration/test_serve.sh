@@ -32,6 +32,9 @@ curl -s "$url/metrics" >"$dir/m0"
 check "promtool check metrics passes" promtool check metrics <"$dir/m0"
 check "series carry node and the component labels" \
 	grep -q '^meshprof_cpu_seconds_total{node="test-node",namespace="",pod="",container="",component="kernel",role="system",mesh="none"}' "$dir/m0"
+for f in $(awk '/^# TYPE/ { print $3 }' "$dir/m0"); do
+	check "docs/prometheus.md documents $f" grep -qF "\`$f" "$TOP/docs/prometheus.md"
+done
 check "own process metrics" grep -q '^process_resident_memory_bytes [0-9]' "$dir/m0"
 check "BPF map fill" grep -q '^meshprof_bpf_map_capacity{node="test-node",map="proc_stats"} 8192$' "$dir/m0"
 
