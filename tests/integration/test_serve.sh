@@ -85,6 +85,18 @@ b=$(metric "$dir/m2" meshprof_cpu_seconds_total 'component="kernel"')
 check "counters are monotonic across scrapes" awk -v a="${a:-0}" -v b="${b:-0}" 'BEGIN { exit !(b >= a && a > 0) }'
 wait "${idle[@]}"
 
+# A crowd of clients at once: each served or refused, none waits long.
+codes=$(seq 60 | xargs -P 30 -I{} curl -s --max-time 5 -o /dev/null -w '%{http_code}\n' "$url/metrics" | sort | uniq -c)
+echo "# 60 clients, 30 at a time: $(tr '\n' ' ' <<<"$codes")"
+check "a crowd of clients is served or refused" bash -c "! grep -qv ' 200$\| 000$' <<<'$codes' && grep -q ' 200$' <<<'$codes'"
+curl -s "$url/metrics" >"$dir/m4"
+check "collection goes on after the crowd" awk -v a="$b" -v b="$(metric "$dir/m4" meshprof_cpu_seconds_total 'component="kernel"')" \
+	'BEGIN { exit !(b > a) }'
+out=$("$MESHPROF" serve --listen "127.0.0.1:$port" 2>&1)
+check "a port in use is an error: $out" grep -q 'cannot listen on' <<<"$out"
+out=$("$MESHPROF" serve --listen nonsense 2>&1)
+check "a bad --listen is an error: $out" grep -q "invalid --listen 'nonsense'" <<<"$out"
+
 # SIGHUP: a broken file is logged and the old rules stay.
 echo 'comm=x role=nonsense' >"$dir/rules"
 kill -HUP "$sv_pid"

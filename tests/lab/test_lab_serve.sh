@@ -94,8 +94,10 @@ echo "# client sidecar dwell_request p50: Prometheus $p50 s, record $rp50 s"
 check "MeshMark over the window exported" test "$(q meshprof_meshmark_score | jq length)" = 1
 curl -s "http://127.0.0.1:$port/metrics" >"$LAB_TMP/metrics"
 check "promtool check metrics passes on the lab's exposition" promtool check metrics <"$LAB_TMP/metrics"
-check "the record's table names pods" grep -q 'default/client/istio-proxy' \
+check "the record's JSON names pods" grep -q 'default/client/istio-proxy' \
 	<(jq -r '.components[] | "\(.pod.namespace)/\(.pod.name)/\(.pod.container)"' "$LAB_TMP/rec.json")
+check "report reads the names back into the table" grep -q ' default/server/istio-proxy ' \
+	<("$MESHPROF" report "$LAB_TMP/rec.json")
 stop_all
 
 # node-proxy: ztunnel pods recognised by namespace and pod name alone.
