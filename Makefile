@@ -13,12 +13,12 @@ BUILD := build
 # is on the include path, so headers are named without their folder.
 USER_DIRS := lib model identity classify collect attribute score output cmd
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf \
+CFLAGS += -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers -std=gnu11 -I$(BUILD) -Ibpf \
 	$(addprefix -Iuser/,$(USER_DIRS)) -DMESHPROF_VERSION='"$(VERSION)"'
 DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
-LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm
+LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm -lmicrohttpd -pthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -38,7 +38,7 @@ DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-
 	libhttp-parser-dev libncurses-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg tmux nodejs chromium chromium-driver fonts-dejavu-core \
+	libc6-dbg prometheus yamllint python3-yaml tmux nodejs chromium chromium-driver fonts-dejavu-core \
 	cargo rustc librust-tokio-dev librust-rustls-dev librust-tokio-rustls-dev \
 	librust-rustls-pemfile-dev librust-ring-dev librust-hyper-dev librust-h2-dev \
 	librust-http-dev librust-bytes-dev librust-futures-util-dev librust-httparse-dev \
@@ -57,7 +57,7 @@ $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
 	@mkdir -p $(BUILD)/tools
 	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
-.PHONY: all deps vmlinux test unit demo bench validate clean tools
+.PHONY: all deps vmlinux test unit demo bench validate soak clean tools
 all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/fpburn $(TEST_TOOL_BINS)
 
 deps:
@@ -69,7 +69,14 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+	@# Pinned in each folder's package-lock.json, from the npm registry,
+	@# installed once, then used offline: playwright-core drives Chromium
+	@# (tests/html), the Kubernetes schemas check deploy/ (tests/deploy).
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends npm >/dev/null
 	@[ -f $(HTML_TEST_MODULES) ] || (cd tests/html && npm ci --no-audit --no-fund --silent)
+	@[ -d tests/deploy/node_modules ] || \
+		npm ci --prefix tests/deploy --no-audit --no-fund --loglevel=error >/dev/null
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
@@ -154,6 +161,12 @@ bench: deps
 validate: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/run.sh validate
+
+# An hour of `meshprof serve` over the lab with pods restarted every
+# minute (tests/soak.sh): memory and series flat, maps bounded.
+soak: deps
+	@$(MAKE) --no-print-directory all tools
+	@tests/soak.sh
 
 clean:
 	rm -rf $(BUILD) meshprof

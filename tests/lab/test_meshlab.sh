@@ -42,6 +42,9 @@ host_state() {
 		$2 ~ /^(haproxy|nginx|envoy|meshlab-rustpro|meshlab-server|meshlab-load)$/ { print $2 }' | sort
 	echo "state:"
 	ls -d /run/meshlab 2>/dev/null
+	echo "kubelet logs:"
+	ls -d /var/log/pods /var/log/containers 2>/dev/null
+	ls /var/log/pods /var/log/containers 2>/dev/null
 	true
 }
 
@@ -95,6 +98,9 @@ check_status() {
 	check "$s: kubelet cgroup layout" jtrue '[.pods[] | . as $p | .containers[] |
 		.cgroup | startswith($p.cgroup + "/cri-containerd-") and
 		test("^/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod[0-9a-f_]{36}.slice/cri-containerd-[0-9a-f]{64}.scope$")] | all' "$st"
+	check "$s: kubelet log links exist" bash -c "jq -r '.pods[] | . as \$p | .containers[] |
+		\"/var/log/containers/\\(\$p.name)_\\(\$p.namespace)_\\(.name)-\\(.id).log\"' $st |
+		while read -r l; do test -f \"\$l\" || exit 1; done"
 	check "$s: container cgroups exist" bash -c "jq -r '.pods[].containers[].cgroup' $st |
 		while read -r c; do test -d '$root'\$c || exit 1; done"
 	check "$s: server app runs in its container" jtrue '.pods[] |

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "fit.h"
 #include "html.h"
+#include "engine.h"
 #include "meshmark_out.h"
 #include "rules.h"
 #include "table.h"
@@ -95,7 +96,7 @@ int parse_options(const char *cmd, const char *usage,
 			bad_option(cmd, argv);
 			return EXIT_USAGE;
 		}
-		if (o->apply(cmd, args, optarg))
+		if (o->apply(cmd, (char *)args + o->at, optarg))
 			return EXIT_USAGE;
 	}
 	return 0;
@@ -121,6 +122,78 @@ int apply_format(const char *cmd, void *args, const char *arg)
 		return EXIT_USAGE;
 	}
 	o->smp = !strcmp(arg, "smp");
+	return 0;
+}
+
+int number_option(const char *cmd, const char *arg, const char *what,
+		  const char *hint, double min, double max, bool whole,
+		  double *out)
+{
+	if (!parse_number(arg, min, max, out) && (!whole || *out == (long)*out))
+		return 0;
+	errorf(cmd, "invalid %s '%s' (%s)", what, arg, hint);
+	return EXIT_USAGE;
+}
+
+int apply_btf(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->acct.btf_path = arg;
+	return 0;
+}
+
+int apply_max_procs(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_option(cmd, arg, "--max-procs", "64..4194304", 64, 1 << 22,
+			  true, &n))
+		return EXIT_USAGE;
+	((struct engine_opts *)args)->acct.max_procs = n;
+	return 0;
+}
+
+int apply_frequency(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_option(cmd, arg, "frequency", "samples per second, 0 for none",
+			  0, 100000, true, &n))
+		return EXIT_USAGE;
+	((struct engine_opts *)args)->frequency_hz = n;
+	return 0;
+}
+
+int apply_only(const char *cmd, void *args, const char *arg)
+{
+	if (strcmp(arg, "mesh")) {
+		errorf(cmd, "invalid --only '%s' (mesh)", arg);
+		return EXIT_USAGE;
+	}
+	((struct engine_opts *)args)->only_mesh = true;
+	return 0;
+}
+
+int apply_no_latency(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->acct.no_latency = true;
+	return 0;
+}
+
+int apply_no_cfi(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->no_cfi = true;
+	return 0;
+}
+
+int apply_categories(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->categories = arg;
+	return 0;
+}
+
+int apply_verbose(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->verbose = true;
 	return 0;
 }
 

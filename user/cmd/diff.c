@@ -73,7 +73,7 @@ static int write_diff(const struct run *mesh, const struct meshmark *mm,
 }
 
 struct diff_args {
-	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
+	struct score_opts score;
 	const char *output;
 	const char *html;
 };
@@ -93,7 +93,7 @@ static int opt_html(const char *cmd, void *args, const char *arg)
 static const struct cmd_opt diff_opts[] = {
 	{ "output", 'o', true, opt_output },
 	{ "html", 0, true, opt_html },
-	SCORE_OPTIONS,
+	SCORE_OPTIONS(struct diff_args, score),
 	{}
 };
 

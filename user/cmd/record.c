@@ -74,7 +74,7 @@ static void on_signal(int sig)
 }
 
 struct record_args {
-	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
+	struct score_opts score;
 	double duration;
 	const char *output;
 	const char *rules;
@@ -87,20 +87,9 @@ struct record_args {
 	struct engine_opts engine;
 };
 
-/* A whole or decimal number in [@min, @max] into *@out, or a message
- * naming @what and what it takes (@hint). */
-static int number_arg(const char *arg, const char *what, const char *hint,
-		      double min, double max, bool whole, double *out)
-{
-	if (!parse_number(arg, min, max, out) && (!whole || *out == (long)*out))
-		return 0;
-	errorf("record", "invalid %s '%s' (%s)", what, arg, hint);
-	return EXIT_USAGE;
-}
-
 static int opt_duration(const char *cmd, void *args, const char *arg)
 {
-	return number_arg(arg, "duration", "seconds, > 0", 0.001, 86400 * 365,
+	return number_option(cmd, arg, "duration", "seconds, > 0", 0.001, 86400 * 365,
 			  false, &((struct record_args *)args)->duration);
 }
 
@@ -116,21 +105,7 @@ static int opt_rules(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-static int opt_btf(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.acct.btf_path = arg;
-	return 0;
-}
 
-static int opt_max_procs(const char *cmd, void *args, const char *arg)
-{
-	double n;
-
-	if (number_arg(arg, "--max-procs", "64..4194304", 64, 1 << 22, true, &n))
-		return EXIT_USAGE;
-	((struct record_args *)args)->engine.acct.max_procs = n;
-	return 0;
-}
 
 static int opt_attach(const char *cmd, void *args, const char *arg)
 {
@@ -160,7 +135,7 @@ static int opt_requests(const char *cmd, void *args, const char *arg)
 {
 	double n;
 
-	if (number_arg(arg, "--requests", "a count > 0", 1, 1e15, true, &n))
+	if (number_option(cmd, arg, "--requests", "a count > 0", 1, 1e15, true, &n))
 		return EXIT_USAGE;
 	((struct record_args *)args)->requests = n;
 	return 0;
@@ -174,36 +149,12 @@ static int opt_loadgen(const char *cmd, void *args, const char *arg)
 
 static int opt_capacity(const char *cmd, void *args, const char *arg)
 {
-	return number_arg(arg, "--cpu-capacity", "cores > 0", 0.001, 1e6, false,
+	return number_option(cmd, arg, "--cpu-capacity", "cores > 0", 0.001, 1e6, false,
 			  &((struct record_args *)args)->cpu_capacity);
 }
 
-static int opt_frequency(const char *cmd, void *args, const char *arg)
-{
-	double n;
 
-	if (number_arg(arg, "frequency", "samples per second, 0 for none", 0,
-		       100000, true, &n))
-		return EXIT_USAGE;
-	((struct record_args *)args)->engine.frequency_hz = n;
-	return 0;
-}
 
-static int opt_only(const char *cmd, void *args, const char *arg)
-{
-	if (strcmp(arg, "mesh")) {
-		errorf(cmd, "invalid --only '%s' (mesh)", arg);
-		return EXIT_USAGE;
-	}
-	((struct record_args *)args)->engine.only_mesh = true;
-	return 0;
-}
-
-static int opt_categories(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.categories = arg;
-	return 0;
-}
 
 static int opt_folded(const char *cmd, void *args, const char *arg)
 {
@@ -217,17 +168,7 @@ static int opt_html(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-static int opt_no_latency(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.acct.no_latency = true;
-	return 0;
-}
 
-static int opt_no_cfi(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.no_cfi = true;
-	return 0;
-}
 
 static int opt_quiet(const char *cmd, void *args, const char *arg)
 {
@@ -235,33 +176,21 @@ static int opt_quiet(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-static int opt_verbose(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.verbose = true;
-	return 0;
-}
 
 static const struct cmd_opt record_opts[] = {
 	{ "duration", 'd', true, opt_duration },
 	{ "output", 'o', true, opt_output },
 	{ "rules", 0, true, opt_rules },
-	{ "btf", 0, true, opt_btf },
-	{ "max-procs", 0, true, opt_max_procs },
 	{ "attach", 0, true, opt_attach },
 	{ "sock-source", 0, true, opt_sock },
 	{ "requests", 0, true, opt_requests },
 	{ "loadgen", 0, true, opt_loadgen },
 	{ "cpu-capacity", 0, true, opt_capacity },
-	SCORE_OPTIONS,
-	{ "frequency", 'F', true, opt_frequency },
-	{ "only", 0, true, opt_only },
-	{ "categories", 0, true, opt_categories },
+	SCORE_OPTIONS(struct record_args, score),
+	ENGINE_OPTIONS(struct record_args, engine),
 	{ "folded", 0, true, opt_folded },
 	{ "html", 0, true, opt_html },
-	{ "no-latency", 0, false, opt_no_latency },
-	{ "no-cfi", 0, false, opt_no_cfi },
 	{ "quiet", 'q', false, opt_quiet },
-	{ "verbose", 'v', false, opt_verbose },
 	{}
 };
 

@@ -19,7 +19,7 @@ static const char usage[] =
 "with --html, also the run as one self-contained page (docs/html.md).\n";
 
 struct report_args {
-	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
+	struct score_opts score;
 	const char *html;
 };
 
@@ -30,7 +30,7 @@ static int opt_html(const char *cmd, void *args, const char *arg)
 }
 
 static const struct cmd_opt report_opts[] = {
-	SCORE_OPTIONS,
+	SCORE_OPTIONS(struct report_args, score),
 	{ "html", 0, true, opt_html },
 	{}
 };

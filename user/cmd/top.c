@@ -45,7 +45,11 @@ static const char usage[] =
 "  -F, --frequency HZ      CPU profile samples per second per CPU (default\n"
 "                          49; 0: no profile and no split)\n"
 "      --only mesh         profile only mesh components and apps\n"
+"      --categories FILE   extra CPU category rules (docs/attribution.md)\n"
 "      --no-latency        no per-hop latency (cheapest accounting)\n"
+"      --no-cfi            user stacks by frame pointers only\n"
+"      --btf FILE          BTF for CO-RE when the kernel has none\n"
+"      --max-procs N       processes tracked in the kernel (default 8192)\n"
 "  -v, --verbose           libbpf and verifier messages on stderr\n"
 "  -h, --help\n"
 "\n"
@@ -105,39 +109,9 @@ static int opt_rules(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-static int opt_frequency(const char *cmd, void *args, const char *arg)
-{
-	double n;
 
-	if (parse_number(arg, 0, 100000, &n) || n != (long)n) {
-		errorf(cmd, "invalid frequency '%s' (samples per second, 0 for none)", arg);
-		return EXIT_USAGE;
-	}
-	((struct top_args *)args)->engine.frequency_hz = n;
-	return 0;
-}
 
-static int opt_only(const char *cmd, void *args, const char *arg)
-{
-	if (strcmp(arg, "mesh")) {
-		errorf(cmd, "invalid --only '%s' (mesh)", arg);
-		return EXIT_USAGE;
-	}
-	((struct top_args *)args)->engine.only_mesh = true;
-	return 0;
-}
 
-static int opt_no_latency(const char *cmd, void *args, const char *arg)
-{
-	((struct top_args *)args)->engine.acct.no_latency = true;
-	return 0;
-}
-
-static int opt_verbose(const char *cmd, void *args, const char *arg)
-{
-	((struct top_args *)args)->engine.verbose = true;
-	return 0;
-}
 
 static const struct cmd_opt top_opts[] = {
 	{ "interval", 'i', true, opt_interval },
@@ -145,10 +119,7 @@ static const struct cmd_opt top_opts[] = {
 	{ "json", 0, false, opt_json },
 	{ "count", 'n', true, opt_count },
 	{ "rules", 0, true, opt_rules },
-	{ "frequency", 'F', true, opt_frequency },
-	{ "only", 0, true, opt_only },
-	{ "no-latency", 0, false, opt_no_latency },
-	{ "verbose", 'v', false, opt_verbose },
+	ENGINE_OPTIONS(struct top_args, engine),
 	{}
 };
 

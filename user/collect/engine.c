@@ -15,6 +15,7 @@
 #include "array.h"
 #include "clock.h"
 #include "engine.h"
+#include "kubelet.h"
 #include "pidmap.h"
 #include "procinfo.h"
 #include "sampler.h"
@@ -55,6 +56,7 @@ struct engine {
 	size_t *free_slots;
 	size_t nfree, free_cap;
 	struct pidmap index;		/* pid -> slot of its latest holder */
+	struct kubelet_index kubelet;	/* pod names */
 	uint64_t serials;
 	uint64_t drops[DROP_MAX];	/* at the last read */
 	uint64_t mem_rounds;		/* in the current interval */
@@ -120,9 +122,11 @@ static struct tracked *slot_new(struct engine *e, uint32_t pid)
  * it: memory counts only for what MeshMark compares. */
 static void identify(struct engine *e, struct tracked *t)
 {
-	struct proc_facts facts = { t->p.comm, t->p.exe, t->p.cgroup };
+	struct proc_facts facts;
 
 	procinfo_fill(&t->p);
+	kubelet_name(&e->kubelet, &t->p.pod);
+	proc_facts_of(&facts, &t->p);
 	t->of_interest = t->p.in_pod || rules_match(e->opts.rules, &facts);
 	if (!e->prof || !t->of_interest)
 		return;
@@ -470,6 +474,9 @@ static int hand_over(struct engine *e, struct tracked *t, struct run *delta)
 	if (!p)
 		return -ENOMEM;
 	m->rss_avg_bytes = e->mem_rounds ? m->rss_sum_bytes / e->mem_rounds : 0;
+	/* Names as the kubelet's directories give them now: a container's
+	 * log link can come after its first processes. */
+	kubelet_name(&e->kubelet, &t->p.pod);
 	*p = t->p;
 	memset(&t->p.m, 0, sizeof(t->p.m));
 	t->p.stacks = NULL;
@@ -485,6 +492,8 @@ int engine_read(struct engine *e, struct run *delta)
 	int err = 0;
 
 	e->err = 0;
+	if (kubelet_refresh(&e->kubelet))
+		e->err = -ENOMEM;
 	ring_buffer__consume(e->rb);
 	sweep_exited(e, e->stopped);
 	if (e->stopped && !e->credited)
@@ -506,6 +515,14 @@ int engine_read(struct engine *e, struct run *delta)
 	}
 	e->mem_rounds = 0;
 	return err || e->err ? -1 : 0;
+}
+
+int engine_bpf_stats(struct engine *e, struct bpf_stats *st)
+{
+	if (bpf_stats_add(st, accounting_object(e->acct)) ||
+	    (e->prof && bpf_stats_add(st, profile_object(e->prof))))
+		return -ENOMEM;
+	return 0;
 }
 
 /* ---- the window ---- */
@@ -601,6 +618,11 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 		return -1;
 	}
 	e->opts = *o;
+	kubelet_init(&e->kubelet, o->kubelet_logs);
+	if (kubelet_refresh(&e->kubelet)) {
+		snprintf(err, err_len, "out of memory");
+		return -1;
+	}
 	if (accounting_open(&e->acct, &e->opts.acct, &e->probes, err, err_len))
 		return -1;
 	e->slices = calloc(accounting_ncpus(e->acct), sizeof(*e->slices));
@@ -640,5 +662,6 @@ void engine_close(struct engine *e)
 	free(e->free_slots);
 	free(e->slices);
 	pidmap_free(&e->index);
+	kubelet_free(&e->kubelet);
 	free(e);
 }

@@ -8,14 +8,12 @@ void pod_label(const struct component *c, char *buf, size_t len)
 		snprintf(buf, len, "-");
 		return;
 	}
-#ifdef K8S_NAME_LEN
 	/* the kubelet's names (identity/kubelet.c), where the model has them */
 	if (c->pod.pod_name[0]) {
 		snprintf(buf, len, "%s/%s/%s", c->pod.namespace, c->pod.pod_name,
 			 c->pod.container[0] ? c->pod.container : "?");
 		return;
 	}
-#endif
 	if (c->pod.container_id[0])
 		snprintf(buf, len, "%.8s/%.8s", c->pod.pod_uid,
 			 c->pod.container_id);

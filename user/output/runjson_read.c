@@ -88,6 +88,28 @@ static void get_str(struct reader *rd, struct json_object *o,
 	snprintf(dst, len, "%s", v ? json_object_get_string(v) : "");
 }
 
+/* A string that may be absent or null (""); one too long is an error. */
+static void get_opt_str(struct reader *rd, struct json_object *o,
+			const char *where, const char *key, char *dst,
+			size_t len)
+{
+	struct json_object *v;
+
+	dst[0] = '\0';
+	if (!json_object_object_get_ex(o, key, &v) || !v)
+		return;
+	if (!json_object_is_type(v, json_type_string)) {
+		fail(rd, "%s.%s has the wrong type", where, key);
+		return;
+	}
+	if ((size_t)json_object_get_string_len(v) >= len) {
+		fail(rd, "%s.%s is longer than %zu characters", where, key,
+		     len - 1);
+		return;
+	}
+	snprintf(dst, len, "%s", json_object_get_string(v));
+}
+
 static uint64_t ns_of(double s)
 {
 	return (uint64_t)llround(s * NS_PER_S);
@@ -233,6 +255,12 @@ static void read_pod(struct reader *rd, struct json_object *o,
 	c->pod.runtime = parse_enum(rd, where, "runtime", buf, runtime_parse);
 	get_str(rd, pod, where, "qos", buf, sizeof(buf));
 	c->pod.qos = parse_enum(rd, where, "qos", buf, qos_parse);
+	get_opt_str(rd, pod, where, "namespace", c->pod.namespace,
+		    sizeof(c->pod.namespace));
+	get_opt_str(rd, pod, where, "name", c->pod.pod_name,
+		    sizeof(c->pod.pod_name));
+	get_opt_str(rd, pod, where, "container", c->pod.container,
+		    sizeof(c->pod.container));
 }
 
 static void read_component(struct reader *rd, struct run *run,
