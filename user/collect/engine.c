@@ -540,7 +540,7 @@ void engine_stop(struct engine *e)
 	if (e->stopped)
 		return;
 	sample_memory(e);
-	accounting_count(e->acct, false);
+	accounting_count(e->acct, false, 0);
 	e->stop_ns = mono_ns();
 	e->stop_real = real_now();
 	e->stopped = true;
@@ -626,7 +626,7 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 	e->read_ns = mono_ns();
 	e->read_real = real_now();
 	accounting_start_slices(e->acct, e->read_ns);
-	accounting_count(e->acct, true);
+	accounting_count(e->acct, true, e->read_ns);
 	sample_memory(e);
 	return 0;
 }

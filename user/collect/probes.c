@@ -157,3 +157,8 @@ bool probe_raw_tp(const char *tp)
 					      NULL, "GPL", ret0, 2, NULL),
 				tp);
 }
+
+bool probe_task_storage(void)
+{
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) > 0;
+}

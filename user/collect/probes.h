@@ -17,5 +17,7 @@ int ensure_tracefs(char *err, size_t err_len);
 bool probe_tp_btf(const char *tp);
 bool probe_raw_tp(const char *tp);
 bool tracepoint_exists(const char *category, const char *name);
+/* Whether this kernel has task-local storage maps (5.11+). */
+bool probe_task_storage(void);
 
 #endif
