@@ -391,3 +391,8 @@ int accounting_ncpus(const struct accounting *a)
 	return a->ncpus;
 }
 
+
+uint64_t accounting_memlock(const struct accounting *a)
+{
+	return bpfload_memlock(a->skel->obj);
+}

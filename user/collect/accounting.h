@@ -87,5 +87,7 @@ void accounting_start_slices(struct accounting *a, uint64_t now_ns);
  * CPUs filled in @slices (room for accounting_ncpus()). */
 int accounting_slices(struct accounting *a, struct cpu_slice *slices);
 int accounting_ncpus(const struct accounting *a);
+/* The memory its maps charge, in bytes. */
+uint64_t accounting_memlock(const struct accounting *a);
 
 #endif

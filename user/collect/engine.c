@@ -579,6 +579,17 @@ static pid_t *interest(struct engine *e, size_t *n)
 	return pids;
 }
 
+/* What the BPF maps lock: --max-procs and the sampler's sizes set it
+ * (docs/design.md). */
+static void say_memory(const struct engine *e)
+{
+	uint64_t acct = accounting_memlock(e->acct);
+	uint64_t prof = e->prof ? profile_memlock(e->prof) : 0;
+
+	fprintf(stderr, "meshprof: BPF maps lock %.1f MiB: accounting %.1f MiB, CPU profile %.1f MiB\n",
+		(acct + prof) / 1048576.0, acct / 1048576.0, prof / 1048576.0);
+}
+
 static int start_profile(struct engine *e, char *err, size_t err_len)
 {
 	struct profile_opts po = {
@@ -623,6 +634,8 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 	}
 	if (o->frequency_hz && start_profile(e, err, err_len))
 		return -1;
+	if (o->verbose)
+		say_memory(e);
 	e->read_ns = mono_ns();
 	e->read_real = real_now();
 	accounting_start_slices(e->acct, e->read_ns);
