@@ -222,6 +222,10 @@ static void choose_state(struct accounting *a)
 
 	s->rodata->task_local = task;
 	s->rodata->sock_local = sock;
+	if (bpfload_verbose())
+		fprintf(stderr, "meshprof: thread state in %s, socket state in %s\n",
+			task ? "task-local storage" : "a hash map",
+			sock ? "socket-local storage" : "an LRU hash map");
 	shrink(s->maps.thread_store, !task);
 	shrink(s->maps.threads, task);
 	shrink(s->maps.sock_store, !sock);
@@ -291,6 +295,7 @@ static int load(struct accounting *a, struct accounting_probes *pr,
 	for (int tries = 0; tries < LOAD_TRIES; tries++) {
 		if (open_skeleton(a, pr, err, err_len))
 			return -1;
+		probe_release();
 		bpfload_capture_begin();
 		e = meshprof_bpf__load(a->skel);
 		bpfload_capture_end();

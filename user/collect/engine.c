@@ -7,6 +7,7 @@
  * switch), its entries are deleted, and after that read it is forgotten.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -636,6 +637,8 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 		return -1;
 	if (o->verbose)
 		say_memory(e);
+	/* Loading parsed the kernel's BTF, megabytes no longer needed. */
+	malloc_trim(0);
 	e->read_ns = mono_ns();
 	e->read_real = real_now();
 	accounting_start_slices(e->acct, e->read_ns);
