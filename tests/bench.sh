@@ -103,7 +103,7 @@ for round in $(seq "$ROUNDS"); do
 		measure pingpong "$c"
 	done
 done
-tools/meshlab up "$SCENARIO" >/dev/null
+tools/meshlab up "$SCENARIO" >/dev/null || { echo "bench: the mesh lab did not start" >&2; exit 1; }
 for round in $(seq "$ROUNDS"); do
 	for c in $CONFIGS; do
 		measure lab "$c"
