@@ -30,15 +30,15 @@ enum lat_kind {
 	LAT_KINDS,
 };
 
-struct lat_key {
-	__u32 tgid;
-	__u32 kind;
-};
-
 struct lat_hist {
 	__u64 max_ns;
 	__u64 sum_ns;		/* for the exact mean */
 	__u32 slots[LAT_SLOTS];
+};
+
+/* Every measure of one process: one lookup serves a socket event. */
+struct lat_proc {
+	struct lat_hist h[LAT_KINDS];
 };
 
 #endif

@@ -9,6 +9,13 @@
  * user space autoloads the flavour the kernel supports. Socket bytes come
  * from sock:sock_{send,recv}_length, or from syscall tracepoints on kernels
  * that lack them.
+ *
+ * The handlers run on every context switch and every socket operation, so
+ * none hashes anything on its common path: per-thread state lives in
+ * task-local storage and per-socket state in socket-local storage, a
+ * pointer away from the task and the socket, where the kernel has them
+ * (state.bpf.h); a process's counters and histograms are in arrays, at a
+ * slot each thread remembers (slots.bpf.h).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -28,6 +35,7 @@
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define TCP_SYN_SENT 2
+#define TCP_SYN_RECV 3
 #define TCP_CLOSE 7
 #define TASK_RUNNING 0
 #define TASK_DEAD 0x80
@@ -53,33 +61,34 @@ int BPF_PROG(name##_raw, args)						\
 /* User space opens and closes the window with this, so that the window is
  * exact however long attaching and detaching take. */
 volatile bool counting;
+/* When the window opened: a thread born after it is charged its whole
+ * life at its first switch-out. */
+volatile __u64 window_start_ns;
 
 /* Off (--no-latency): no per-socket turn tracking, the costliest part of
  * the socket handlers; bytes and calls are still counted. */
 const volatile bool track_latency = true;
 
-/* Sizes are set by user space before load (--max-procs). */
+#include "state.bpf.h"
+#include "slots.bpf.h"
+
+/* Sizes are set by user space before load (--max-procs): the slot
+ * families hold that many processes, the arrays one more (slot 0). */
+SLOT_FAMILY(proc, 8192);
+
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 8193);
 	__type(key, __u32);
 	__type(value, struct proc_stats);
 } proc_stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 8193);
 	__type(key, __u32);
 	__type(value, struct runq_hist);
 } runq_hists SEC(".maps");
-
-/* tid -> the scheduler's own totals when the thread last left a CPU */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 32768);
-	__type(key, __u32);
-	__type(value, struct thread_mark);
-} thread_marks SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -88,82 +97,67 @@ struct {
 	__type(value, struct cpu_slice);
 } cpu_slice SEC(".maps");
 
-/* struct sock * -> owning tgid, for events that fire outside its context */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, __u32);
-} conn_owner SEC(".maps");
+/*
+ * When each flow's current turn was sent, 0 once the peer saw it arrive:
+ * a direct-mapped table indexed by a hash of the flow, whose entries
+ * name their flow. Two flows meeting in one entry push each other out,
+ * as an LRU would, at the cost of an array index rather than a hash
+ * table's lookup on every turn.
+ */
+#define IN_FLIGHT_SLOTS 16384	/* a power of two */
 
-/* struct sock * -> which way its data last moved */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u64);
-	__type(value, struct sock_turn);
-} sock_turns SEC(".maps");
+struct flight {
+	struct flow_key flow;
+	__u64 sent_ns;
+};
 
-/* tid -> where its last received turn started, until it forwards it */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, IN_FLIGHT_SLOTS);
 	__type(key, __u32);
-	__type(value, struct pending_recv);
-} pending_recvs SEC(".maps");
-
-/* flow -> when its current turn was sent; 0 once the peer saw it arrive */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct flow_key);
-	__type(value, __u64);
+	__type(value, struct flight);
 } in_flight SEC(".maps");
 
+/* A process's latency histograms, every measure at one slot: only the
+ * processes whose sockets have turns get one. */
+SLOT_FAMILY(lat, 512);
+
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 2048);
-	__type(key, struct lat_key);
-	__type(value, struct lat_hist);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 513);
+	__type(key, __u32);
+	__type(value, struct lat_proc);
 } lat_hists SEC(".maps");
-
-/* syscall fallback: tid -> the socket I/O syscall in flight */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct inflight_io);
-} inflight_io SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, DROP_MAX);
-	__type(key, __u32);
-	__type(value, __u64);
-} drops SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } lifecycle SEC(".maps");
 
-static const struct proc_stats zero_stats;
-static const struct runq_hist zero_hist;
-static const struct lat_hist zero_lat;
-
-static __always_inline void count_drop(__u32 reason)
+/* @tgid's counters, trying the slot remembered in *@cached first (a
+ * thread's or a socket's; NULL for none). NULL when no slot is free. */
+static __always_inline struct proc_stats *stats_of(__u32 tgid, __u32 *cached)
 {
-	percpu_count(&drops, reason);
+	__u32 slot = slot_of(&proc_slots, &proc_tgids, &proc_free, tgid,
+			     cached);
+	struct proc_stats *st = bpf_map_lookup_elem(&proc_stats, &slot);
+
+	if (!slot || !st) {
+		count_drop(DROP_PROC_MAP);
+		return NULL;
+	}
+	return st;
 }
 
-static __always_inline struct proc_stats *stats_of(__u32 tgid)
+/* The current thread's (@pid_tgid) state and its process's counters. */
+static __always_inline struct proc_stats *my_stats(__u64 pid_tgid,
+						   struct thread_state **tsp)
 {
-	struct proc_stats *st;
+	struct thread_state *ts = thread_state((__u32)pid_tgid, true);
 
-	st = bpf_map_lookup_or_try_init(&proc_stats, &tgid, &zero_stats);
-	if (!st)
-		count_drop(DROP_PROC_MAP);
-	return st;
+	if (tsp)
+		*tsp = ts;
+	return stats_of(pid_tgid >> 32, ts ? &ts->proc_slot : NULL);
 }
 
 static __always_inline __u32 current_tgid(void)
@@ -173,7 +167,7 @@ static __always_inline __u32 current_tgid(void)
 
 /* ---- scheduler ---- */
 
-static __always_inline void record_wait(__u32 tgid, struct proc_stats *st,
+static __always_inline void record_wait(struct proc_stats *st, __u32 pslot,
 					__u64 wait)
 {
 	struct runq_hist *hist;
@@ -181,51 +175,65 @@ static __always_inline void record_wait(__u32 tgid, struct proc_stats *st,
 
 	st->runq_ns += wait;
 	st->runq_waits++;
-	hist = bpf_map_lookup_or_try_init(&runq_hists, &tgid, &zero_hist);
-	if (!hist) {
-		count_drop(DROP_HIST_MAP);
+	hist = bpf_map_lookup_elem(&runq_hists, &pslot);
+	if (!hist)
 		return;
-	}
 	slot = log2_u64(wait);
 	clamp_index(slot, MAX_SLOTS - 1);
 	__sync_fetch_and_add(&hist->slots[slot], 1);
 }
 
-/* What the switch handler needs of the two tasks. Each entry point reads
- * it the cheapest way its program type allows: tp_btf loads fields
- * directly, raw_tp goes through bpf_probe_read_kernel. */
+/* What the switch handler needs of the task leaving the CPU (which is
+ * still current) and of the one coming. Each entry point reads it the
+ * cheapest way its program type allows: tp_btf loads fields directly,
+ * raw_tp goes through bpf_probe_read_kernel. */
 struct switch_info {
 	__u32 prev_tid;
 	__u32 prev_tgid;
 	__u32 next_tgid;	/* 0: the idle task */
-	long prev_state;		/* TASK_RUNNING when preempted */
-	struct thread_mark prev_mark;
+	long prev_state;	/* TASK_RUNNING when preempted */
+	__u64 prev_start_ns;	/* when prev was born */
+	__u64 oncpu_ns;		/* prev's se.sum_exec_runtime */
+	__u64 run_delay_ns;	/* prev's sched_info.run_delay */
 };
 
 /*
- * Charges the slice that the previous task is leaving and the run-queue
- * wait that came before it. The scheduler's own per-thread totals (the
- * numbers behind /proc/PID/schedstat) give both exactly; a thread not seen
- * since attach falls back to the time since this CPU's last switch.
+ * The slice prev is leaving and the run-queue wait before it. The
+ * scheduler's own per-thread totals (the numbers behind
+ * /proc/PID/schedstat) give both exactly, counted from prev's last
+ * switch-out; a thread born in the window from zero; any other thread not
+ * seen since attach from this CPU's last switch.
  */
-static __always_inline void charge_prev(const struct switch_info *si,
-					struct cpu_slice *slice, __u64 now)
+static __always_inline void charge_slice(const struct switch_info *si,
+					 struct proc_stats *st,
+					 struct thread_state *ts,
+					 const struct cpu_slice *slice, __u64 now)
 {
-	const struct thread_mark *cur = &si->prev_mark;
-	__u32 tid = si->prev_tid, tgid = si->prev_tgid;
-	struct thread_mark *last;
+	__u64 oncpu = 0, delay = 0;
+
+	if (ts && ts->marked) {
+		oncpu = ts->oncpu_ns;
+		delay = ts->run_delay_ns;
+	} else if (!ts || si->prev_start_ns < window_start_ns) {
+		if (slice->since_ns && now > slice->since_ns)
+			st->cpu_ns += now - slice->since_ns;
+		return;
+	}
+	st->cpu_ns += si->oncpu_ns - oncpu;
+	if (si->run_delay_ns > delay)
+		record_wait(st, ts->proc_slot, si->run_delay_ns - delay);
+}
+
+static __always_inline void charge_prev(const struct switch_info *si,
+					const struct cpu_slice *slice,
+					__u64 now)
+{
+	struct thread_state *ts;
 	struct proc_stats *st;
 
-	st = stats_of(tgid);
-	last = bpf_map_lookup_elem(&thread_marks, &tid);
-	if (st && last) {
-		st->cpu_ns += cur->oncpu_ns - last->oncpu_ns;
-		if (cur->run_delay_ns > last->run_delay_ns)
-			record_wait(tgid, st, cur->run_delay_ns - last->run_delay_ns);
-	} else if (st && slice->since_ns && now > slice->since_ns) {
-		st->cpu_ns += now - slice->since_ns;
-	}
+	st = my_stats((__u64)si->prev_tgid << 32 | si->prev_tid, &ts);
 	if (st) {
+		charge_slice(si, st, ts, slice, now);
 		/* getrusage() counts a switch as voluntary only when the
 		 * task blocked on its own; a preempted one is runnable. */
 		if (si->prev_state == TASK_RUNNING)
@@ -234,14 +242,14 @@ static __always_inline void charge_prev(const struct switch_info *si,
 			st->vol_switches++;
 	}
 	if (si->prev_state & TASK_DEAD) {
-		bpf_map_delete_elem(&thread_marks, &tid);
-		bpf_map_delete_elem(&pending_recvs, &tid);
+		thread_state_drop(si->prev_tid);
 		return;
 	}
-	if (last)
-		*last = *cur;
-	else if (bpf_map_update_elem(&thread_marks, &tid, cur, BPF_ANY))
-		count_drop(DROP_THREAD_MAP);
+	if (!ts)
+		return;
+	ts->oncpu_ns = si->oncpu_ns;
+	ts->run_delay_ns = si->run_delay_ns;
+	ts->marked = 1;
 }
 
 static __always_inline int on_switch(const struct switch_info *si)
@@ -260,16 +268,6 @@ static __always_inline int on_switch(const struct switch_info *si)
 	return 0;
 }
 
-static __always_inline int on_wakeup(__u32 tgid)
-{
-	struct proc_stats *st;
-
-	st = stats_of(tgid);
-	if (st)
-		st->wakeups++;
-	return 0;
-}
-
 SEC("tp_btf/sched_switch")
 int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev,
 	     struct task_struct *next)
@@ -283,8 +281,9 @@ int BPF_PROG(switch_btf, bool preempt, struct task_struct *prev,
 		.prev_tgid = prev->tgid,
 		.next_tgid = next->tgid,
 		.prev_state = preempt ? TASK_RUNNING : task_state_btf(prev),
-		.prev_mark.oncpu_ns = prev->se.sum_exec_runtime,
-		.prev_mark.run_delay_ns = task_run_delay_btf(prev),
+		.prev_start_ns = prev->start_time,
+		.oncpu_ns = prev->se.sum_exec_runtime,
+		.run_delay_ns = task_run_delay_btf(prev),
 	};
 	return on_switch(&si);
 }
@@ -302,34 +301,11 @@ int BPF_PROG(switch_raw, bool preempt, struct task_struct *prev,
 		.prev_tgid = BPF_CORE_READ(prev, tgid),
 		.next_tgid = BPF_CORE_READ(next, tgid),
 		.prev_state = preempt ? TASK_RUNNING : task_state(prev),
-		.prev_mark.oncpu_ns = BPF_CORE_READ(prev, se.sum_exec_runtime),
-		.prev_mark.run_delay_ns = task_run_delay(prev),
+		.prev_start_ns = BPF_CORE_READ(prev, start_time),
+		.oncpu_ns = BPF_CORE_READ(prev, se.sum_exec_runtime),
+		.run_delay_ns = task_run_delay(prev),
 	};
 	return on_switch(&si);
-}
-
-SEC("tp_btf/sched_wakeup")
-int BPF_PROG(wakeup_btf, struct task_struct *p)
-{
-	return counting ? on_wakeup(p->tgid) : 0;
-}
-
-SEC("raw_tp/sched_wakeup")
-int BPF_PROG(wakeup_raw, struct task_struct *p)
-{
-	return counting ? on_wakeup(BPF_CORE_READ(p, tgid)) : 0;
-}
-
-SEC("tp_btf/sched_wakeup_new")
-int BPF_PROG(wakeup_new_btf, struct task_struct *p)
-{
-	return counting ? on_wakeup(p->tgid) : 0;
-}
-
-SEC("raw_tp/sched_wakeup_new")
-int BPF_PROG(wakeup_new_raw, struct task_struct *p)
-{
-	return counting ? on_wakeup(BPF_CORE_READ(p, tgid)) : 0;
 }
 
 /* ---- process lifecycle: one ring buffer record per fork/exec/exit ---- */
@@ -398,19 +374,6 @@ static __always_inline bool is_inet(struct sock *sk)
 	return family == AF_INET || family == AF_INET6;
 }
 
-/*
- * Connections opened before the window: the server side is the one whose
- * local port is the lower (a listening port against an ephemeral one).
- * Connections made in the window are known exactly from connect/accept.
- */
-static __always_inline __u8 guess_passive(struct sock *sk)
-{
-	__u16 local = BPF_CORE_READ(sk, __sk_common.skc_num);
-	__u16 remote = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
-
-	return local < remote;
-}
-
 static __always_inline __u64 lat_slot(__u64 ns)
 {
 	__u64 msb;
@@ -423,17 +386,15 @@ static __always_inline __u64 lat_slot(__u64 ns)
 	return LAT_SLOT_OF(ns, msb);
 }
 
-static __always_inline void record_latency(__u32 tgid, __u32 kind, __u64 ns)
+static __always_inline void record_latency(struct lat_proc *lp, __u32 kind,
+					   __u64 ns)
 {
-	struct lat_key key = { .tgid = tgid, .kind = kind };
 	struct lat_hist *h;
 	__u64 slot;
 
-	h = bpf_map_lookup_or_try_init(&lat_hists, &key, &zero_lat);
-	if (!h) {
-		count_drop(DROP_LAT_MAP);
+	if (!lp || kind >= LAT_KINDS)
 		return;
-	}
+	h = &lp->h[kind];
 	slot = lat_slot(ns);
 	clamp_index(slot, LAT_SLOTS - 1);	/* no-op: for the verifier */
 	__sync_fetch_and_add(&h->slots[slot], 1);
@@ -444,23 +405,77 @@ static __always_inline void record_latency(__u32 tgid, __u32 kind, __u64 ns)
 		h->max_ns = ns;
 }
 
-/* A thread starts receiving a turn on @sk: remember it until it forwards.
- * Entries are rewritten in place: an insert costs more than a lookup. */
-static __always_inline void note_pending(__u64 sk, bool passive, __u64 now)
-{
-	__u32 tid = bpf_get_current_pid_tgid();
-	struct pending_recv *p, fresh = { .sk = sk, .ts_ns = now,
-					  .passive = passive };
+/*
+ * One socket operation in the current thread's context: the socket and
+ * its state, who, when, and what the steps fetch once they need it. @btf:
+ * the entry point is tp_btf, whose socket pointer may be read directly
+ * (a constant: each program keeps only its own way).
+ */
+struct sock_op {
+	struct sock *sk;
+	struct sock_state *ss;
+	__u64 pid_tgid;
+	__u64 now;
+	bool btf;
+	struct thread_state *ts;
+	struct lat_proc *lp;
+};
 
-	p = bpf_map_lookup_elem(&pending_recvs, &tid);
-	if (!p) {
-		if (bpf_map_update_elem(&pending_recvs, &tid, &fresh, BPF_ANY))
-			count_drop(DROP_PENDING_MAP);
-		return;
+static __always_inline __u32 op_tgid(const struct sock_op *op)
+{
+	return op->pid_tgid >> 32;
+}
+
+static __always_inline struct thread_state *op_thread(struct sock_op *op)
+{
+	if (!op->ts)
+		op->ts = thread_state((__u32)op->pid_tgid, true);
+	return op->ts;
+}
+
+/* The process's counters: through the slot the socket remembers when
+ * the process owns it, else through the thread's. */
+static __always_inline struct proc_stats *op_stats(struct sock_op *op)
+{
+	struct thread_state *ts;
+
+	if (op->ss && op->ss->owner == op_tgid(op))
+		return stats_of(op_tgid(op), &op->ss->owner_slot);
+	ts = op_thread(op);
+	return stats_of(op_tgid(op), ts ? &ts->proc_slot : NULL);
+}
+
+static __always_inline void op_latency(struct sock_op *op, __u32 kind,
+				       __u64 ns)
+{
+	struct thread_state *ts;
+	__u32 slot;
+
+	if (!op->lp) {
+		ts = op_thread(op);
+		slot = slot_of(&lat_slots, &lat_tgids, &lat_free, op_tgid(op),
+			       ts ? &ts->lat_slot : NULL);
+		op->lp = bpf_map_lookup_elem(&lat_hists, &slot);
+		if (!slot || !op->lp) {
+			count_drop(DROP_LAT_MAP);
+			op->lp = NULL;
+			return;
+		}
 	}
-	p->sk = sk;
-	p->ts_ns = now;
-	p->passive = passive;
+	record_latency(op->lp, kind, ns);
+}
+
+/* A thread starts receiving a turn on the socket: remember it until it
+ * forwards it. */
+static __always_inline void note_pending(struct sock_op *op)
+{
+	struct thread_state *ts = op_thread(op);
+
+	if (!ts)
+		return;
+	ts->pending_sk = (__u64)op->sk;
+	ts->pending_ns = op->now;
+	ts->pending_passive = op->ss->passive;
 }
 
 /*
@@ -469,26 +484,31 @@ static __always_inline void note_pending(__u64 sk, bool passive, __u64 now)
  * on an accepted connection travels toward the upstream (request path);
  * data from a connection it opened travels back (response path).
  */
-static __always_inline void forward_dwell(__u32 tgid, __u64 sk, __u64 now)
+static __always_inline void forward_dwell(struct sock_op *op)
 {
-	__u32 tid = bpf_get_current_pid_tgid();
-	struct pending_recv *p;
+	struct thread_state *ts = op_thread(op);
 
-	p = bpf_map_lookup_elem(&pending_recvs, &tid);
-	if (!p || !p->sk || p->sk == sk)
+	if (!ts || !ts->pending_sk || ts->pending_sk == (__u64)op->sk)
 		return;
-	record_latency(tgid, p->passive ? LAT_DWELL_REQUEST : LAT_DWELL_RESPONSE,
-		       now - p->ts_ns);
-	p->sk = 0;	/* forwarded */
+	op_latency(op, ts->pending_passive ? LAT_DWELL_REQUEST :
+					     LAT_DWELL_RESPONSE,
+		   op->now - ts->pending_ns);
+	ts->pending_sk = 0;	/* forwarded */
 }
 
 /* The flow that @sk sends on (@sending) or receives from. */
 static __always_inline struct flow_key flow_of(struct sock *sk, bool passive,
-					       bool sending)
+					       bool sending, bool btf)
 {
 	struct flow_key k = { .from_active = sending != passive };
 
-	if (passive) {
+	if (btf && passive) {
+		k.addr = sk->__sk_common.skc_daddr;
+		k.port = bpf_ntohs(sk->__sk_common.skc_dport);
+	} else if (btf) {
+		k.addr = sk->__sk_common.skc_rcv_saddr;
+		k.port = sk->__sk_common.skc_num;
+	} else if (passive) {
 		k.addr = BPF_CORE_READ(sk, __sk_common.skc_daddr);
 		k.port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
 	} else {
@@ -498,58 +518,78 @@ static __always_inline struct flow_key flow_of(struct sock *sk, bool passive,
 	return k;
 }
 
+static __always_inline struct flight *flight_of(const struct flow_key *k)
+{
+	__u32 h = (k->addr ^ ((__u32)k->port << 16 | k->from_active)) *
+		  2654435761u;	/* Knuth's multiplicative hash */
+	__u32 idx = h >> (32 - 14);
+
+	_Static_assert(IN_FLIGHT_SLOTS == 1 << 14, "14 bits index the table");
+	return bpf_map_lookup_elem(&in_flight, &idx);
+}
+
+static __always_inline bool same_flow(const struct flow_key *a,
+				      const struct flow_key *b)
+{
+	return a->addr == b->addr && a->port == b->port &&
+	       a->from_active == b->from_active;
+}
 
 /* At a read, the data's time in the kernel: from the peer's send to its
  * arrival here (transit), and from arrival to this read (queue). */
-static __always_inline void account_arrival(struct sock_turn *turn,
-					    __u32 tgid, __u64 now)
+static __always_inline void account_arrival(struct sock_op *op)
 {
-	if (!turn->ready_ns)
+	struct sock_state *ss = op->ss;
+
+	if (!ss->ready_ns)
 		return;
-	if (now > turn->ready_ns)
-		record_latency(tgid, LAT_QUEUE, now - turn->ready_ns);
-	if (turn->sent_ns && turn->ready_ns > turn->sent_ns)
-		record_latency(tgid, LAT_TRANSIT, turn->ready_ns - turn->sent_ns);
-	turn->ready_ns = 0;
-	turn->sent_ns = 0;
+	if (op->now > ss->ready_ns)
+		op_latency(op, LAT_QUEUE, op->now - ss->ready_ns);
+	if (ss->sent_ns && ss->ready_ns > ss->sent_ns)
+		op_latency(op, LAT_TRANSIT, ss->ready_ns - ss->sent_ns);
+	ss->ready_ns = 0;
+	ss->sent_ns = 0;
 }
 
 /*
- * A thread starts sending on @sk: the end of the request it served
+ * A thread starts sending on the socket: the end of the request it served
  * (service time) or forwarded (dwell), and the start of data in flight.
  */
-static __always_inline void begin_send(struct sock *sk, struct sock_turn *turn,
-				       __u32 tgid, __u64 now)
+static __always_inline void begin_send(struct sock_op *op,
+				       struct proc_stats *st)
 {
-	struct flow_key flow = flow_of(sk, turn->passive, true);
-	struct proc_stats *st;
-	__u64 *sent;
+	struct sock_state *ss = op->ss;
+	struct flow_key flow = flow_of(op->sk, ss->passive, true, op->btf);
+	struct flight *fl;
 
-	forward_dwell(tgid, (__u64)sk, now);
-	if (turn->dir == TURN_RECV && turn->passive) {
-		st = stats_of(tgid);
+	forward_dwell(op);
+	if (ss->dir == TURN_RECV && ss->passive) {
+		if (!st)
+			st = op_stats(op);
 		if (st)
 			st->exchanges++;
-		record_latency(tgid, LAT_SERVICE, now - turn->turn_ns);
+		op_latency(op, LAT_SERVICE, op->now - ss->turn_ns);
 	}
-	turn->dir = TURN_SEND;
-	turn->turn_ns = now;
-	sent = bpf_map_lookup_elem(&in_flight, &flow);
-	if (sent)
-		*sent = now;
-	else
-		bpf_map_update_elem(&in_flight, &flow, &now, BPF_ANY);
+	ss->dir = TURN_SEND;
+	ss->turn_ns = op->now;
+	ss->awaiting = 1;
+	fl = flight_of(&flow);
+	if (!fl)
+		return;
+	fl->flow = flow;
+	fl->sent_ns = op->now;
 }
 
 /* A thread reads data that ended a round trip it waited for as a client. */
-static __always_inline void begin_recv(struct sock *sk, struct sock_turn *turn,
-				       __u32 tgid, __u64 now)
+static __always_inline void begin_recv(struct sock_op *op)
 {
-	if (turn->dir == TURN_SEND && !turn->passive)
-		record_latency(tgid, LAT_CLIENT, now - turn->turn_ns);
-	turn->dir = TURN_RECV;
-	turn->turn_ns = now;
-	note_pending((__u64)sk, turn->passive, now);
+	struct sock_state *ss = op->ss;
+
+	if (ss->dir == TURN_SEND && !ss->passive)
+		op_latency(op, LAT_CLIENT, op->now - ss->turn_ns);
+	ss->dir = TURN_RECV;
+	ss->turn_ns = op->now;
+	note_pending(op);
 }
 
 /*
@@ -560,55 +600,95 @@ static __always_inline void begin_recv(struct sock *sk, struct sock_turn *turn,
  * normally begins in on_tcp_send(), at the entry of tcp_sendmsg; here only
  * when that tracepoint is missing.
  */
-static __always_inline void track_turn(struct sock *sk, bool send, __u32 tgid)
+static __always_inline void track_turn(struct sock_op *op, bool send,
+				       struct proc_stats *st)
 {
-	struct sock_turn *turn, fresh = {};
-	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
-
-	turn = bpf_map_lookup_elem(&sock_turns, &key);
-	if (!turn) {
-		fresh.passive = guess_passive(sk);
-		bpf_map_update_elem(&sock_turns, &key, &fresh, BPF_NOEXIST);
-		turn = bpf_map_lookup_elem(&sock_turns, &key);
-		if (!turn)
-			return;
-	}
 	if (send) {
-		if (turn->dir != TURN_SEND)
-			begin_send(sk, turn, tgid, now);
+		if (op->ss->dir != TURN_SEND)
+			begin_send(op, st);
 		return;
 	}
-	account_arrival(turn, tgid, now);
-	if (turn->dir != TURN_RECV)
-		begin_recv(sk, turn, tgid, now);
+	account_arrival(op);
+	if (op->ss->dir != TURN_RECV)
+		begin_recv(op);
 }
 
-static __always_inline void account_io(struct sock *sk, bool send, long ret)
+/*
+ * Bytes and calls of the process; with latency on, the socket's turns.
+ * The owner of a socket is the first process seen moving data on it (an
+ * accepted connection gets its owner here).
+ */
+static __always_inline void account_io(struct sock_op *op, bool send,
+				       long ret)
 {
 	struct proc_stats *st;
-	__u32 tgid;
 
 	if (ret < 0)
 		return;
-	tgid = current_tgid();
-	st = stats_of(tgid);
-	if (!st)
-		return;
-	if (send) {
-		st->bytes_sent += ret;
-		st->send_calls++;
-	} else {
-		st->bytes_recv += ret;
-		st->recv_calls++;
+	op->pid_tgid = bpf_get_current_pid_tgid();
+	if (op->ss && !op->ss->owner)
+		op->ss->owner = op_tgid(op);
+	st = op_stats(op);
+	if (st) {
+		if (send) {
+			st->bytes_sent += ret;
+			st->send_calls++;
+		} else {
+			st->bytes_recv += ret;
+			st->recv_calls++;
+		}
 	}
-	if (ret > 0 && track_latency)
-		track_turn(sk, send, tgid);
+	if (op->ss && ret > 0 && track_latency) {
+		op->now = bpf_ktime_get_ns();
+		track_turn(op, send, st);
+	}
+}
+
+/*
+ * Connections opened before the window: the server side is the one whose
+ * local port is the lower (a listening port against an ephemeral one).
+ * Connections made in the window are known exactly from their handshake.
+ */
+static __always_inline __u8 guess_passive(struct sock *sk, bool btf)
+{
+	__u16 local, remote;
+
+	if (btf) {
+		local = sk->__sk_common.skc_num;
+		remote = bpf_ntohs(sk->__sk_common.skc_dport);
+	} else {
+		local = BPF_CORE_READ(sk, __sk_common.skc_num);
+		remote = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	}
+	return local < remote;
+}
+
+/*
+ * The socket's state for accounting I/O. With latency on it is made on
+ * first sight, its side guessed for a connection opened before the
+ * window; without, it is only looked up, for an accepted connection to
+ * learn its owner (closes need one).
+ */
+static __always_inline struct sock_state *io_state(struct sock *sk, bool btf)
+{
+	struct sock_state *ss;
+
+	if (!track_latency)
+		return sock_state(sk, false);
+	ss = sock_state(sk, true);
+	if (ss && !ss->sided) {
+		ss->passive = guess_passive(sk, btf);
+		ss->sided = 1;
+	}
+	return ss;
 }
 
 /* @family is read by the entry point, directly where tp_btf allows. */
 static __always_inline int on_sock_io(bool send, struct sock *sk, __u16 family,
-				      int ret, int flags)
+				      int ret, int flags, bool btf)
 {
+	struct sock_op op = { .sk = sk, .btf = btf };
+
 	if (!counting)
 		return 0;
 	/* A peek copies nothing out of the queue: the real read follows. */
@@ -616,34 +696,37 @@ static __always_inline int on_sock_io(bool send, struct sock *sk, __u16 family,
 		return 0;
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	account_io(sk, send, ret);
+	op.ss = io_state(sk, btf);
+	account_io(&op, send, ret);
 	return 0;
 }
 
 SEC("tp_btf/sock_send_length")
 int BPF_PROG(send_btf, struct sock *sk, int ret, int flags)
 {
-	return on_sock_io(true, sk, sk->__sk_common.skc_family, ret, flags);
+	return on_sock_io(true, sk, sk->__sk_common.skc_family, ret, flags,
+			  true);
 }
 
 SEC("raw_tp/sock_send_length")
 int BPF_PROG(send_raw, struct sock *sk, int ret, int flags)
 {
 	return on_sock_io(true, sk, BPF_CORE_READ(sk, __sk_common.skc_family),
-			  ret, flags);
+			  ret, flags, false);
 }
 
 SEC("tp_btf/sock_recv_length")
 int BPF_PROG(recv_btf, struct sock *sk, int ret, int flags)
 {
-	return on_sock_io(false, sk, sk->__sk_common.skc_family, ret, flags);
+	return on_sock_io(false, sk, sk->__sk_common.skc_family, ret, flags,
+			  true);
 }
 
 SEC("raw_tp/sock_recv_length")
 int BPF_PROG(recv_raw, struct sock *sk, int ret, int flags)
 {
 	return on_sock_io(false, sk, BPF_CORE_READ(sk, __sk_common.skc_family),
-			  ret, flags);
+			  ret, flags, false);
 }
 
 /*
@@ -651,47 +734,73 @@ int BPF_PROG(recv_raw, struct sock *sk, int ret, int flags)
  * entry of tcp_sendmsg, because on loopback and veth the peer's
  * sk_data_ready runs inside this very call, before sock_send_length.
  */
-static __always_inline int on_tcp_send(struct sock *sk)
+static __always_inline int on_tcp_send(struct sock *sk, bool btf)
 {
-	__u64 key = (__u64)sk;
-	struct sock_turn *turn;
+	struct sock_op op = { .sk = sk, .btf = btf };
 
 	if (!counting)
 		return 0;
-	turn = bpf_map_lookup_elem(&sock_turns, &key);
-	if (!turn || turn->dir == TURN_SEND)
+	op.ss = sock_state(sk, false);
+	if (!op.ss || op.ss->dir == TURN_SEND)
 		return 0;
-	begin_send(sk, turn, current_tgid(), bpf_ktime_get_ns());
+	op.pid_tgid = bpf_get_current_pid_tgid();
+	op.now = bpf_ktime_get_ns();
+	begin_send(&op, NULL);
 	return 0;
 }
 
-TP_BTF_AND_RAW(tcp_send, tcp_sendmsg_locked, on_tcp_send(sk),
-	       struct sock *sk)
-
-/* Data arrived in the socket's receive queue; the reader is told to wake. */
-static __always_inline int on_data_ready(struct sock *sk)
+SEC("tp_btf/tcp_sendmsg_locked")
+int BPF_PROG(tcp_send_btf, struct sock *sk)
 {
-	__u64 key = (__u64)sk, *sent;
-	struct sock_turn *turn;
+	return on_tcp_send(sk, true);
+}
+
+SEC("raw_tp/tcp_sendmsg_locked")
+int BPF_PROG(tcp_send_raw, struct sock *sk)
+{
+	return on_tcp_send(sk, false);
+}
+
+/*
+ * Data arrived in the socket's receive queue; the reader is told to wake.
+ * Only the first arrival after the socket itself sent can be a new turn
+ * of the peer's, whose send time is looked up.
+ */
+static __always_inline int on_data_ready(struct sock *sk, bool btf)
+{
+	struct sock_state *ss;
 	struct flow_key flow;
+	struct flight *fl;
 
 	if (!counting)
 		return 0;
-	turn = bpf_map_lookup_elem(&sock_turns, &key);
-	if (!turn || turn->ready_ns)
+	ss = sock_state(sk, false);
+	if (!ss || ss->ready_ns)
 		return 0;
-	turn->ready_ns = bpf_ktime_get_ns();
-	flow = flow_of(sk, turn->passive, false);
-	sent = bpf_map_lookup_elem(&in_flight, &flow);
-	if (!sent || !*sent)
+	ss->ready_ns = bpf_ktime_get_ns();
+	if (!ss->awaiting && ss->dir)
 		return 0;
-	turn->sent_ns = *sent;
-	*sent = 0;	/* seen: later segments of the turn are not new */
+	ss->awaiting = 0;
+	flow = flow_of(sk, ss->passive, false, btf);
+	fl = flight_of(&flow);
+	if (!fl || !fl->sent_ns || !same_flow(&fl->flow, &flow))
+		return 0;
+	ss->sent_ns = fl->sent_ns;
+	fl->sent_ns = 0;	/* seen: later segments of the turn are not new */
 	return 0;
 }
 
-TP_BTF_AND_RAW(data_ready, sk_data_ready, on_data_ready(sk),
-	       struct sock *sk)
+SEC("tp_btf/sk_data_ready")
+int BPF_PROG(data_ready_btf, struct sock *sk)
+{
+	return on_data_ready(sk, true);
+}
+
+SEC("raw_tp/sk_data_ready")
+int BPF_PROG(data_ready_raw, struct sock *sk)
+{
+	return on_data_ready(sk, false);
+}
 
 /* The inet socket behind descriptor @fd of the current task, or NULL. */
 static __always_inline struct sock *fd_inet_sock(long fd)
@@ -717,38 +826,41 @@ static __always_inline struct sock *fd_inet_sock(long fd)
 	return sk;
 }
 
-/* Syscall fallback: remember which direction a socket syscall moves data
- * at entry, when the descriptor is still valid, and count at exit. */
+/* Syscall fallback: remember which socket a socket I/O syscall moves data
+ * on at entry, when the descriptor is still valid, and count at exit. */
 static __always_inline int io_enter(bool send, long fd)
 {
-	struct inflight_io io = { .send = send };
-	__u32 tid;
+	struct thread_state *ts;
+	struct sock *sk;
 
 	if (!counting)
 		return 0;
-	tid = bpf_get_current_pid_tgid();
-	io.sk = (__u64)fd_inet_sock(fd);
-	if (!io.sk)
+	sk = fd_inet_sock(fd);
+	if (!sk)
 		return 0;
-	if (bpf_map_update_elem(&inflight_io, &tid, &io, BPF_ANY))
-		count_drop(DROP_FD_MAP);
+	ts = thread_state((__u32)bpf_get_current_pid_tgid(), true);
+	if (!ts)
+		return 0;
+	ts->io_sk = (__u64)sk;
+	ts->io_send = send;
 	return 0;
 }
 
 static __always_inline int io_exit(long ret)
 {
-	struct inflight_io *inflight, io;
-	__u32 tid;
+	struct sock_op op = {};
+	struct thread_state *ts;
 
 	if (!counting)
 		return 0;
-	tid = bpf_get_current_pid_tgid();
-	inflight = bpf_map_lookup_elem(&inflight_io, &tid);
-	if (!inflight)
+	ts = thread_state((__u32)bpf_get_current_pid_tgid(), false);
+	if (!ts || !ts->io_sk)
 		return 0;
-	io = *inflight;
-	bpf_map_delete_elem(&inflight_io, &tid);
-	account_io((struct sock *)io.sk, io.send, ret);
+	op.sk = (struct sock *)ts->io_sk;
+	op.ss = io_state(op.sk, false);
+	op.ts = ts;
+	ts->io_sk = 0;
+	account_io(&op, ts->io_send, ret);
 	return 0;
 }
 
@@ -775,63 +887,59 @@ SYSCALL_IO(recvmsg, false)
 
 /* ---- TCP connections ---- */
 
-static __always_inline void own_conn(struct sock *sk, __u32 tgid)
-{
-	__u64 key = (__u64)sk;
-
-	if (bpf_map_update_elem(&conn_owner, &key, &tgid, BPF_ANY))
-		count_drop(DROP_CONN_MAP);
-}
-
 static __always_inline int on_state(struct sock *sk, int oldstate,
 				    int newstate)
 {
-	struct sock_turn connected = { .passive = 0 };
+	struct sock_state *ss;
 	struct proc_stats *st;
-	__u64 key = (__u64)sk;
-	__u32 *owner;
 
 	if (!counting)
 		return 0;
 	if (BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	/* connect() makes this transition in the caller's context. */
-	if (newstate == TCP_SYN_SENT) {
-		st = stats_of(current_tgid());
+	/* connect() makes this transition in the caller's context; a
+	 * passive open makes its socket in SYN_RECV, in softirq. */
+	if (newstate == TCP_SYN_SENT || newstate == TCP_SYN_RECV) {
+		ss = sock_state(sk, true);
+		if (!ss)
+			return 0;
+		*ss = (struct sock_state){ .passive = newstate == TCP_SYN_RECV,
+					   .sided = 1 };
+		if (newstate == TCP_SYN_RECV)
+			return 0;
+		ss->owner = current_tgid();
+		st = stats_of(ss->owner, &ss->owner_slot);
 		if (st)
 			st->tcp_connects++;
-		own_conn(sk, current_tgid());
-		bpf_map_update_elem(&sock_turns, &key, &connected, BPF_ANY);
 		return 0;
 	}
 	if (newstate != TCP_CLOSE)
 		return 0;
 	/* Closes often happen in softirq context: credit the owner. */
-	owner = bpf_map_lookup_elem(&conn_owner, &key);
-	if (!owner)
+	ss = sock_state(sk, false);
+	if (!ss)
 		return 0;
-	st = stats_of(*owner);
-	if (st)
+	if (!ss->owner)
+		count_drop(UNOWNED_CLOSE);
+	else if ((st = stats_of(ss->owner, &ss->owner_slot)))
 		st->tcp_closes++;
-	bpf_map_delete_elem(&conn_owner, &key);
-	bpf_map_delete_elem(&sock_turns, &key);
+	sock_state_drop(sk);
 	return 0;
 }
 
 static __always_inline int on_retransmit(struct sock *sk)
 {
+	struct sock_state *ss;
 	struct proc_stats *st;
-	__u64 key = (__u64)sk;
-	__u32 *owner;
 
 	if (!counting)
 		return 0;
-	owner = bpf_map_lookup_elem(&conn_owner, &key);
-	if (!owner) {
+	ss = sock_state(sk, false);
+	if (!ss || !ss->owner) {
 		count_drop(UNOWNED_RETRANSMIT);
 		return 0;
 	}
-	st = stats_of(*owner);
+	st = stats_of(ss->owner, &ss->owner_slot);
 	if (st)
 		st->tcp_retransmits++;
 	return 0;
@@ -843,27 +951,21 @@ TP_BTF_AND_RAW(state, inet_sock_set_state, on_state(sk, oldstate, newstate),
 TP_BTF_AND_RAW(retransmit, tcp_retransmit_skb, on_retransmit(sk),
 	       struct sock *sk)
 
-/* Passive opens complete in softirq; the owner is whoever accepts. */
+/* Passive opens complete in softirq; accept() counts them for the
+ * process that takes them. */
 static __always_inline int on_accept(long fd)
 {
-	struct sock_turn accepted = { .passive = 1 };
 	struct proc_stats *st;
 	struct sock *sk;
-	__u64 key;
 
-	if (!counting)
-		return 0;
-	if (fd < 0)
+	if (!counting || fd < 0)
 		return 0;
 	sk = fd_inet_sock(fd);
 	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	st = stats_of(current_tgid());
+	st = my_stats(bpf_get_current_pid_tgid(), NULL);
 	if (st)
 		st->tcp_accepts++;
-	own_conn(sk, current_tgid());
-	key = (__u64)sk;
-	bpf_map_update_elem(&sock_turns, &key, &accepted, BPF_ANY);
 	return 0;
 }
 

@@ -31,8 +31,6 @@
 	  "RUNQ_MS", 9, MILLIS, NULL, "")				\
 	X(runq_waits, "sched", "runq_waits", COUNT,			\
 	  NULL, 0, NONE, NULL, "")					\
-	X(wakeups, "sched", "wakeups", COUNT,				\
-	  NULL, 0, NONE, "wakeups_total", "")				\
 	X(bytes_sent, "net", "bytes_sent", BYTES,			\
 	  "SENT", 9, BYTES, "socket_bytes_total", "direction=\"sent\"")	\
 	X(bytes_recv, "net", "bytes_received", BYTES,			\
@@ -67,10 +65,16 @@ enum turn_dir {
 	TURN_SEND,
 };
 
-struct sock_turn {
+/* Per socket: who owns it and where its conversation is. */
+struct sock_state {
 	__u8 dir;		/* enum turn_dir: the last data movement */
 	__u8 passive;		/* accepted (server side) */
-	__u8 pad[6];
+	__u8 sided;		/* passive is known (or guessed once) */
+	__u8 awaiting;		/* it sent: the peer's next data is a new turn */
+	__u32 owner;		/* tgid of the process it belongs to; 0 until
+				 * that process connects or moves data */
+	__u32 owner_slot;	/* the owner's process slot, as last found */
+	__u32 pad;
 	__u64 turn_ns;		/* first data movement of the current turn */
 	__u64 ready_ns;		/* unread data arrived (sk_data_ready), or 0 */
 	__u64 sent_ns;		/* when the peer sent that data, or 0 */
@@ -88,29 +92,26 @@ struct flow_key {
 	__u8 pad;
 };
 
-/* Per thread: the socket it last started receiving on, not yet forwarded. */
-struct pending_recv {
-	__u64 sk;
-	__u64 ts_ns;
-	__u32 passive;
-	__u32 pad;
-};
-
-struct inflight_io {
-	__u64 sk;
-	__u32 send;
-	__u32 pad;
+/* Per thread. */
+struct thread_state {
+	__u64 oncpu_ns;		/* se.sum_exec_runtime at its last switch-out */
+	__u64 run_delay_ns;	/* sched_info.run_delay then */
+	__u64 pending_sk;	/* the socket it last began receiving a turn
+				 * on, until it forwards it; 0: none */
+	__u64 pending_ns;
+	__u64 io_sk;		/* syscall fallback: the socket I/O syscall
+				 * in flight; 0: none */
+	__u32 proc_slot;	/* its process's slots, as last found */
+	__u32 lat_slot;
+	__u8 marked;		/* oncpu_ns and run_delay_ns are set */
+	__u8 pending_passive;
+	__u8 io_send;
+	__u8 pad[5];
 };
 
 /* log2 histogram of run-queue waits, one per process. */
 struct runq_hist {
 	__u32 slots[MAX_SLOTS];
-};
-
-/* Per thread: the scheduler's cumulative totals at its last switch-out. */
-struct thread_mark {
-	__u64 oncpu_ns;		/* se.sum_exec_runtime */
-	__u64 run_delay_ns;	/* sched_info.run_delay */
 };
 
 /* Per-CPU: when the running task was switched in, and who it is. */
@@ -121,15 +122,14 @@ struct cpu_slice {
 };
 
 enum drop_reason {
-	DROP_PROC_MAP,		/* proc_stats full: process not counted */
-	DROP_HIST_MAP,		/* runq_hists full */
-	DROP_THREAD_MAP,	/* thread_marks full: slices timed, waits lost */
-	DROP_CONN_MAP,		/* conn_owner full: connection not attributed */
+	DROP_PROC_MAP,		/* no process slot free: process not counted */
+	DROP_THREAD_MAP,	/* thread state full: slices timed by the CPU's
+				 * clock, waits, dwells and syscall bytes lost */
+	DROP_SOCK_MAP,		/* socket state full: a turn or an owner lost */
 	DROP_EVENTS,		/* lifecycle ring buffer full */
-	DROP_FD_MAP,		/* syscall fallback: in-flight fd table full */
-	DROP_LAT_MAP,		/* latency histograms full */
-	DROP_PENDING_MAP,	/* pending_recvs full: a proxy dwell not timed */
+	DROP_LAT_MAP,		/* no latency slot free: latency not timed */
 	UNOWNED_RETRANSMIT,	/* retransmit on a connection opened before us */
+	UNOWNED_CLOSE,		/* close of a connection nobody was seen use */
 	DROP_MAX,
 };
 

@@ -61,12 +61,15 @@ enum unwind_kind {
 				 * another general register */
 };
 
+/* 8 bytes: a million rows lock 8 MiB. Offsets out of the fields' range
+ * (a frame over 32 KiB, rbp saved more than 128 bytes from the CFA) make
+ * UNWIND_NONE rows, as rules the sampler does not evaluate do. */
 struct unwind_row {
 	__u32 pc;	/* ELF virtual address where the row starts */
-	__s32 cfa_off;
-	__s16 rbp_off;	/* caller's rbp saved at CFA + rbp_off; 0: rbp unchanged */
-	__u8 kind;	/* enum unwind_kind */
-	__u8 reg;	/* UNWIND_REG: DWARF register number (0-15) */
+	__s16 cfa_off;
+	__s8 rbp_off;	/* caller's rbp saved at CFA + rbp_off; 0: rbp unchanged */
+	__u8 kind : 4;	/* enum unwind_kind */
+	__u8 reg : 4;	/* UNWIND_REG: DWARF register number (0-15) */
 };
 
 /* Executable mappings of one process, sorted by start, as the unwinder

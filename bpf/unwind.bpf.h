@@ -13,6 +13,12 @@
 #include "profile_defs.h"
 #include "bits.bpf.h"
 
+/* Bytes of stack copied at a time (a power of two). */
+#define STACK_WINDOW 1024
+/* Where a refill starts below the address asked for: a frame's saved
+ * rbp lies just below its return address. */
+#define STACK_WINDOW_BACK 64
+
 /* log2 of the rows one module may have, rounded up: the row search's
  * iterations. */
 #define UNWIND_ROW_SEARCH 24
@@ -51,6 +57,12 @@ struct cfi_frame {
 				 * the leaf had them (rsp, rbp unused) */
 	__u32 n;		/* frames in buf after the leaf */
 	__u32 complete;
+	/* A copy of the stack around where the walk reads: a frame's
+	 * return address and saved rbp are read from it, and one copy
+	 * serves many frames, where each read of user memory costs as
+	 * much as copying hundreds of bytes. */
+	__u64 win_base;		/* user address of win[0]; 0: empty */
+	__u8 win[STACK_WINDOW];
 };
 
 struct {
@@ -59,6 +71,31 @@ struct {
 	__type(key, __u32);
 	__type(value, struct cfi_frame);
 } cfi_frames SEC(".maps");
+
+/* Reads the 8 bytes of user stack at @addr, from the window when it
+ * holds them, else refilling it there; 0 or the read's error. */
+static __always_inline long stack_read(struct cfi_frame *st, __u64 addr,
+				       __u64 *out)
+{
+	__u64 off = addr - st->win_base, base;
+
+	if (!st->win_base || addr < st->win_base ||
+	    off > STACK_WINDOW - sizeof(*out)) {
+		base = addr - STACK_WINDOW_BACK;
+		/* Near the top of the stack the window would cross its
+		 * end: read what is asked alone. */
+		if (bpf_probe_read_user(st->win, STACK_WINDOW, (void *)base)) {
+			st->win_base = 0;
+			return bpf_probe_read_user(out, sizeof(*out),
+						   (void *)addr);
+		}
+		st->win_base = base;
+		off = STACK_WINDOW_BACK;
+	}
+	clamp_index(off, STACK_WINDOW - sizeof(*out));
+	*out = *(__u64 *)&st->win[off];
+	return 0;
+}
 
 struct cfi_walk {
 	struct profile_stack_buf *buf;
@@ -131,8 +168,7 @@ static __always_inline bool unwind_cfa(const struct unwind_row *row,
 		*cfa = st->bp + row->cfa_off;
 		return true;
 	case UNWIND_RBP_DEREF:
-		return !bpf_probe_read_user(cfa, sizeof(*cfa),
-					    (void *)(st->bp + row->cfa_off));
+		return !stack_read(st, st->bp + row->cfa_off, cfa);
 	case UNWIND_PLT:
 		*cfa = st->sp + 8 + ((st->ip & 15) >= row->cfa_off ? 8 : 0);
 		return true;
@@ -155,14 +191,11 @@ static __always_inline bool unwind_cfa(const struct unwind_row *row,
 static __always_inline bool frame_pointer_step(struct cfi_frame *st,
 					       __u64 *cfa, __u64 *ra)
 {
-	__u64 saved[2];
+	__u64 bp = st->bp;
 
-	if (!st->bp ||
-	    bpf_probe_read_user(saved, sizeof(saved), (void *)st->bp))
+	if (!bp || stack_read(st, bp + 8, ra) || stack_read(st, bp, &st->bp))
 		return false;
-	*cfa = st->bp + 16;
-	*ra = saved[1];
-	st->bp = saved[0];
+	*cfa = bp + 16;
 	return true;
 }
 
@@ -198,12 +231,9 @@ static long unwind_step(__u64 i, void *arg)
 		st->complete = 1;
 		return 1;
 	}
-	if (!unwind_cfa(row, st, &cfa) ||
-	    bpf_probe_read_user(&ra, sizeof(ra), (void *)(cfa - 8)))
+	if (!unwind_cfa(row, st, &cfa) || stack_read(st, cfa - 8, &ra))
 		return 1;
-	if (row->rbp_off &&
-	    bpf_probe_read_user(&st->bp, sizeof(st->bp),
-				(void *)(cfa + row->rbp_off)))
+	if (row->rbp_off && stack_read(st, cfa + row->rbp_off, &st->bp))
 		return 1;
 next:
 	if (!ra) {
@@ -266,6 +296,7 @@ static __always_inline long unwind_user(struct task_struct *task, __u32 tgid,
 	st->regs[15] = regs->r15;
 	st->n = 0;
 	st->complete = 0;
+	st->win_base = 0;
 	w.leaf = unwind_mapping_of(w.proc, st->ip);
 	if (!w.leaf) {
 		bpf_map_update_elem(&unwind_stale, &tgid, &one, BPF_ANY);

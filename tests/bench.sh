@@ -4,22 +4,31 @@
 # no profiler, meshprof record (default, and --no-latency), and
 # libbpf-tools' runqlat and cpudist.
 #   1. pingpong: one byte bounced over loopback TCP between two processes,
-#      the worst case for the sched_switch and socket handlers;
-#   2. the mesh lab's sidecar-mtls scenario in closed loop (real proxies).
-# Then meshprof's own footprint: CPU, peak RSS and BPF map memory.
+#      the worst case for the sched_switch and socket handlers (every
+#      message is a turn);
+#   2. the mesh lab's sidecar scenario (HTTP proxies, iptables REDIRECT) in
+#      closed loop.
+# For each: throughput against no profiler, and the kernel's own run time
+# of each tool's BPF programs per request (kernel.bpf_stats_enabled), with
+# meshprof's programs one by one. Then meshprof's own footprint: CPU, peak
+# RSS and BPF map memory while recording the lab.
 set -u
 cd "$(dirname "$0")/.."
 ROUNDS=${BENCH_ROUNDS:-5}
-PING=${BENCH_PINGPONG:-40000}
+PING=${BENCH_PINGPONG:-30000}
 LAB_SECONDS=${BENCH_LAB_SECONDS:-4}
+SCENARIO=${BENCH_SCENARIO:-sidecar}
 tmp=$(mktemp -d)
 prof_pid=""
+stats_was=$(sysctl -n kernel.bpf_stats_enabled)
 cleanup() {
 	[ -n "$prof_pid" ] && kill -INT "$prof_pid" 2>/dev/null
+	sysctl -qw kernel.bpf_stats_enabled="$stats_was"
 	tools/meshlab down >/dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
+sysctl -qw kernel.bpf_stats_enabled=1
 
 start_profiler() { # start_profiler CONFIG
 	prof_pid=""
@@ -29,7 +38,7 @@ start_profiler() { # start_profiler CONFIG
 		./meshprof record -q -d 600 -o "$tmp/meshprof.json" \
 			$([ $1 = meshprof-nolat ] && echo --no-latency) 2>"$tmp/mp.err" &
 		prof_pid=$!
-		for _ in $(seq 100); do
+		for _ in $(seq 300); do
 			grep -q '^meshprof: recording' "$tmp/mp.err" && return
 			sleep 0.1
 		done ;;
@@ -47,28 +56,90 @@ stop_profiler() {
 	prof_pid=""
 }
 
+# progs FILE: the run time and count of every BPF program loaded now.
+progs() { bpftool prog show -j >"$1"; }
+
+# bpf_delta BEFORE AFTER SINCE-ID: "name run_cnt run_time_ns" of programs
+# loaded after SINCE-ID (the tool's), over the interval.
+bpf_delta() {
+	jq -rs --argjson last "$3" '(.[0] | map({(.id | tostring): .}) | add) as $a
+		| .[1][] | select(.id > $last)
+		| ($a[.id | tostring] // {}) as $o
+		| "\(.name) \((.run_cnt // 0) - ($o.run_cnt // 0)) \((.run_time_ns // 0) - ($o.run_time_ns // 0))"' \
+		"$1" "$2"
+}
+
+# measure WORKLOAD CONFIG: one round ($round); appends "throughput
+# requests" to $tmp/WORKLOAD.CONFIG and "round program runs ns requests"
+# to $tmp/WORKLOAD.CONFIG.progs.
+measure() {
+	local w=$1 c=$2 last req tput
+	last=$(bpftool prog show -j | jq '[.[].id] | max // 0')
+	start_profiler "$c"
+	progs "$tmp/p0"
+	case $w in
+	pingpong)
+		tput=$(build/tests/pingpong "$PING")
+		req=$PING ;;
+	lab)
+		tools/meshlab load --closed --conns 8 --duration "$LAB_SECONDS" \
+			--json "$tmp/lab.json" >/dev/null
+		tput=$(jq .actual_qps "$tmp/lab.json")
+		req=$(jq .requests "$tmp/lab.json") ;;
+	esac
+	progs "$tmp/p1"
+	stop_profiler
+	echo "$tput $req" >>"$tmp/$w.$c"
+	bpf_delta "$tmp/p0" "$tmp/p1" "$last" |
+		awk -v r="$req" -v n="$round" '{ print n, $1, $2, $3, r }' >>"$tmp/$w.$c.progs"
+}
+
 median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 CONFIGS="none meshprof meshprof-nolat runqlat cpudist"
 echo "bench: $ROUNDS rounds, configurations interleaved: $CONFIGS"
-for r in $(seq "$ROUNDS"); do
+for round in $(seq "$ROUNDS"); do
 	for c in $CONFIGS; do
-		start_profiler $c
-		build/tests/pingpong "$PING" >>"$tmp/ping.$c"
-		stop_profiler
+		measure pingpong "$c"
+	done
+done
+tools/meshlab up "$SCENARIO" >/dev/null || { echo "bench: the mesh lab did not start" >&2; exit 1; }
+for round in $(seq "$ROUNDS"); do
+	for c in $CONFIGS; do
+		measure lab "$c"
 	done
 done
 
-tools/meshlab up sidecar-mtls >/dev/null
-for r in $(seq "$ROUNDS"); do
+# per_request W C: median over rounds of the tool's BPF ns per request.
+per_request() {
+	awk '{ ns[$1] += $4; req[$1] = $5 }
+		END { for (r in ns) print ns[r] / req[r] }' "$tmp/$1.$2.progs" | median
+}
+
+report() { # report WORKLOAD UNIT
+	local w=$1 base base_bpf c t ns
+	base=$(awk '{ print $1 }' "$tmp/$w.none" | median)
+	base_bpf=$(per_request "$w" runqlat)
+	printf '\n%s: throughput against no profiler, BPF time per request against runqlat\n' "$w"
+	printf '%-15s %12s %7s %14s %9s\n' config "$2" ratio "BPF ns/req" "x runqlat"
 	for c in $CONFIGS; do
-		start_profiler $c
-		tools/meshlab load --closed --conns 8 --duration "$LAB_SECONDS" \
-			--json "$tmp/lab.json" >/dev/null
-		jq .actual_qps "$tmp/lab.json" >>"$tmp/lab.$c"
-		stop_profiler
+		t=$(awk '{ print $1 }' "$tmp/$w.$c" | median)
+		ns=0
+		[ "$c" != none ] && ns=$(per_request "$w" "$c")
+		printf '%-15s %12.0f %7.3f %14.0f %9.2f\n' "$c" "$t" \
+			"$(awk "BEGIN { print $t / $base }")" "$ns" \
+			"$(awk "BEGIN { print ($base_bpf > 0 ? $ns / $base_bpf : 0) }")"
 	done
-done
+	for c in meshprof meshprof-nolat runqlat; do
+		printf '  %s, per program (ns/event, events/request):\n' "$c"
+		awk '{ cnt[$2] += $3; ns[$2] += $4; req[$2] += $5 }
+			END { for (p in cnt) if (cnt[p] > 0)
+				printf "    %-18s %6.0f ns %8.2f\n", p, ns[p] / cnt[p], cnt[p] / req[p] }' \
+			"$tmp/$w.$c.progs" | sort
+	done
+}
+report pingpong "round trips/s"
+report lab "requests/s"
 
 # meshprof's footprint while recording the lab under load: its maps are
 # the ones created after this point.
@@ -82,16 +153,6 @@ maps=$(bpftool map show -j | jq "[.[] | select(.id > $last_map) | .bytes_memlock
 wait $mp
 tools/meshlab down >/dev/null
 
-printf '\n%-15s %14s %8s %14s %8s\n' config pingpong_rt/s ratio lab_closed_rps ratio
-base_ping=$(median <"$tmp/ping.none")
-base_lab=$(median <"$tmp/lab.none")
-for c in $CONFIGS; do
-	p=$(median <"$tmp/ping.$c")
-	l=$(median <"$tmp/lab.$c")
-	printf '%-15s %14.0f %8.3f %14.0f %8.3f\n' $c "$p" \
-		"$(awk "BEGIN { print $p / $base_ping }")" "$l" \
-		"$(awk "BEGIN { print $l / $base_lab }")"
-done
 self_cpu=$(jq '[.components[] | select(.name == "meshprof") | .cpu.seconds] | add // 0' "$tmp/self.json")
 window=$(jq .window.seconds "$tmp/self.json")
 echo

@@ -520,7 +520,7 @@ static void test_unavailable_probes(void **state)
 	struct meshmark mm;
 
 	mesh_run(&run);
-	run.unavailable = GAP_BIT(GAP_WAKEUPS) | GAP_BIT(GAP_NET);
+	run.unavailable = GAP_BIT(GAP_LAT_TRANSIT) | GAP_BIT(GAP_NET);
 	assert_int_equal(meshmark_single(&run, NULL, &mm), 0);
 	assert_false(mue(&mm, MM_BYTES_COPIED)->available);
 	assert_string_equal(mue(&mm, MM_BYTES_COPIED)->reason,

@@ -316,7 +316,7 @@ static bool all_mapped(const struct proc_maps *pm, const uint64_t *ips,
 		       size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!find_mapping(pm, ips[i] - (i > 0)))
+		if (!find_mapping(pm, call_site(ips, i)))
 			return false;
 	return true;
 }
@@ -334,17 +334,26 @@ void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
 		 !symbolize_refresh(s, pid))
 		pm = *proc_slot(s, pid);
 	for (i = 0; i < n; i++)
-		resolve_user(pm, ips[i] - (i > 0), &out[i]);
+		resolve_user(pm, call_site(ips, i), &out[i]);
+}
+
+int symbolize_kernel_learn(struct symbolizer *s, const uint64_t *pcs,
+			   size_t n)
+{
+	return kallsyms_learn(s->kernel, pcs, n);
 }
 
 void symbolize_kernel(struct symbolizer *s, const uint64_t *ips, size_t n,
 		      struct frame *out)
 {
+	uint64_t pcs[128] = { 0 };
 	size_t i;
 
+	for (i = 0; i < n && i < 128; i++)
+		pcs[i] = call_site(ips, i);
+	kallsyms_learn(s->kernel, pcs, i);
 	for (i = 0; i < n; i++) {
-		/* A return address points after the call: look up the call. */
-		uint64_t pc = ips[i] - (i > 0);
+		uint64_t pc = call_site(ips, i);
 
 		out[i] = (struct frame){ .module = "kernel", .offset = pc,
 					 .kernel = true };

@@ -73,6 +73,17 @@ const char *symbolize_comm(const struct symbolizer *s, pid_t pid);
  */
 void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
 		    size_t n, struct frame *out);
+/* The address a stack's frame @i is looked up by: a return address points
+ * after its call, so the call, one byte back. */
+static inline uint64_t call_site(const uint64_t *ips, size_t i)
+{
+	return ips[i] - (i > 0);
+}
+
+/* Learns the kernel functions at @pcs (call sites) in one pass over
+ * kallsyms, before symbolize_kernel() meets them one stack at a time. */
+int symbolize_kernel_learn(struct symbolizer *s, const uint64_t *pcs,
+			   size_t n);
 void symbolize_kernel(struct symbolizer *s, const uint64_t *ips, size_t n,
 		      struct frame *out);
 

@@ -7,12 +7,11 @@
 #include <bpf/libbpf.h>
 #include "accounting.h"
 #include "bpfload.h"
-#include "meshprof.skel.h"
+#include "accounting_int.h"
 #include "probes.h"
 
 /* Each failed load leaves one more program out: a few at most. */
 #define LOAD_TRIES 8
-#define MAX_PROGS 32
 
 enum prog_flag {
 	PROG_REQUIRED = 1,	/* meshprof cannot run without it */
@@ -20,29 +19,7 @@ enum prog_flag {
 	PROG_LATENCY = 4,	/* per-hop latency: --no-latency leaves it */
 	PROG_SYSCALL = 8,	/* a syscall tracepoint (needs tracefs) */
 	PROG_SYSCALL_IO = 16,	/* ... of socket I/O: the fallback of SOCK */
-};
-
-/* A tracepoint's tp_btf and raw_tp flavours, or one syscall program. */
-struct prog_choice {
-	struct bpf_program *btf;	/* NULL for syscall programs */
-	struct bpf_program *raw;	/* raw_tp, or the syscall program */
-	const char *tp;
-	uint32_t lost;			/* GAP_BIT()s lost without it */
-	unsigned int flags;
-	struct bpf_program *chosen;	/* NULL: not loaded */
-	unsigned int rejected;		/* REJECTED_*: the kernel refused */
-};
-
-enum { REJECTED_BTF = 1, REJECTED_RAW = 2 };
-
-struct accounting {
-	struct meshprof_bpf *skel;
-	const struct accounting_opts *opts;
-	struct prog_choice progs[MAX_PROGS];
-	int nprogs;
-	int ncpus;
-	void *percpu;			/* room for one per-CPU value */
-	struct lat_hist *lat;
+	PROG_SOCK_STATE = 32,	/* keeps per-socket state */
 };
 
 #define TP(name, tp_, lost_, flags_)					\
@@ -53,7 +30,8 @@ struct accounting {
 	  .flags = PROG_SYSCALL | (flags_) }
 #define SYS_IO(name)							\
 	SYS(name##_enter, GAP_BIT(GAP_NET), PROG_SYSCALL_IO),		\
-	SYS(name##_exit, GAP_BIT(GAP_NET), PROG_SYSCALL_IO)
+	SYS(name##_exit, GAP_BIT(GAP_NET),				\
+	    PROG_SYSCALL_IO | PROG_SOCK_STATE)
 
 /* The skeleton's programs, by what they are for. */
 static void list_programs(struct accounting *a)
@@ -61,20 +39,21 @@ static void list_programs(struct accounting *a)
 	struct meshprof_bpf *s = a->skel;
 	const struct prog_choice progs[] = {
 		TP(switch, sched_switch, 0, PROG_REQUIRED),
-		TP(wakeup, sched_wakeup, GAP_BIT(GAP_WAKEUPS), 0),
-		TP(wakeup_new, sched_wakeup_new, GAP_BIT(GAP_WAKEUPS), 0),
 		TP(fork, sched_process_fork, GAP_BIT(GAP_STARTS), 0),
 		TP(exec, sched_process_exec, GAP_BIT(GAP_STARTS), 0),
 		TP(exit, sched_process_exit, GAP_BIT(GAP_EXITS), 0),
-		TP(send, sock_send_length, GAP_BIT(GAP_NET), PROG_SOCK),
-		TP(recv, sock_recv_length, GAP_BIT(GAP_NET), PROG_SOCK),
+		TP(send, sock_send_length, GAP_BIT(GAP_NET),
+		   PROG_SOCK | PROG_SOCK_STATE),
+		TP(recv, sock_recv_length, GAP_BIT(GAP_NET),
+		   PROG_SOCK | PROG_SOCK_STATE),
 		TP(data_ready, sk_data_ready, GAP_BIT(GAP_LAT_QUEUE),
-		   PROG_LATENCY),
+		   PROG_LATENCY | PROG_SOCK_STATE),
 		TP(tcp_send, tcp_sendmsg_locked, GAP_BIT(GAP_LAT_TRANSIT),
-		   PROG_LATENCY),
-		TP(state, inet_sock_set_state, GAP_BIT(GAP_TCP_CONNECTS), 0),
+		   PROG_LATENCY | PROG_SOCK_STATE),
+		TP(state, inet_sock_set_state, GAP_BIT(GAP_TCP_CONNECTS),
+		   PROG_SOCK_STATE),
 		TP(retransmit, tcp_retransmit_skb,
-		   GAP_BIT(GAP_TCP_RETRANSMITS), 0),
+		   GAP_BIT(GAP_TCP_RETRANSMITS), PROG_SOCK_STATE),
 		SYS(accept_exit, GAP_BIT(GAP_TCP_ACCEPTS), 0),
 		SYS(accept4_exit, GAP_BIT(GAP_TCP_ACCEPTS), 0),
 		SYS_IO(write), SYS_IO(writev), SYS_IO(sendto), SYS_IO(sendmsg),
@@ -202,6 +181,67 @@ static void name_probes(const struct accounting *a, struct accounting_probes *pr
 		 first(a, PROG_SYSCALL_IO) ? "syscalls" : "none");
 }
 
+/* Whether every chosen program that keeps socket state has the socket's
+ * BTF pointer, which socket-local storage needs. */
+static bool btf_sockets(const struct accounting *a)
+{
+	for (int i = 0; i < a->nprogs; i++) {
+		const struct prog_choice *p = &a->progs[i];
+
+		if ((p->flags & PROG_SOCK_STATE) && p->chosen &&
+		    p->chosen != p->btf)
+			return false;
+	}
+	return true;
+}
+
+/* Retypes a local-storage map the kernel lacks into the smallest hash,
+ * so that the object loads; nothing uses it then. */
+static void shrink(struct bpf_map *map, bool unused)
+{
+	if (!unused)
+		return;
+	if (bpf_map__type(map) == BPF_MAP_TYPE_TASK_STORAGE ||
+	    bpf_map__type(map) == BPF_MAP_TYPE_SK_STORAGE) {
+		bpf_map__set_type(map, BPF_MAP_TYPE_HASH);
+		bpf_map__set_map_flags(map, 0);
+	}
+	bpf_map__set_max_entries(map, 1);
+}
+
+/*
+ * Where per-thread and per-socket state live: in local storage where the
+ * kernel has it and every program can reach it, else in hash maps; the
+ * maps not used shrink to nothing.
+ */
+static void choose_state(struct accounting *a)
+{
+	struct meshprof_bpf *s = a->skel;
+	bool task = a->local_storage && probe_task_storage();
+	bool sock = a->local_storage && btf_sockets(a);
+
+	s->rodata->task_local = task;
+	s->rodata->sock_local = sock;
+	if (bpfload_verbose())
+		fprintf(stderr, "meshprof: thread state in %s, socket state in %s\n",
+			task ? "task-local storage" : "a hash map",
+			sock ? "socket-local storage" : "an LRU hash map");
+	shrink(s->maps.thread_store, !task);
+	shrink(s->maps.threads, task);
+	shrink(s->maps.sock_store, !sock);
+	shrink(s->maps.sockets, sock);
+}
+
+/* Room for @n processes: their slots, and their arrays with slot 0. */
+static void size_slots(struct meshprof_bpf *s, unsigned int n)
+{
+	bpf_map__set_max_entries(s->maps.proc_slots, n);
+	bpf_map__set_max_entries(s->maps.proc_tgids, n + 1);
+	bpf_map__set_max_entries(s->maps.proc_free, n);
+	bpf_map__set_max_entries(s->maps.proc_stats, n + 1);
+	bpf_map__set_max_entries(s->maps.runq_hists, n + 1);
+}
+
 /* A fresh skeleton with the choices made: libbpf loads an object once. */
 static int open_skeleton(struct accounting *a, struct accounting_probes *pr,
 			 char *err, size_t err_len)
@@ -225,8 +265,8 @@ static int open_skeleton(struct accounting *a, struct accounting_probes *pr,
 		if (a->progs[i].chosen)
 			bpf_program__set_autoload(a->progs[i].chosen, true);
 	a->skel->rodata->track_latency = !a->opts->no_latency;
-	bpf_map__set_max_entries(a->skel->maps.proc_stats, a->opts->max_procs);
-	bpf_map__set_max_entries(a->skel->maps.runq_hists, a->opts->max_procs);
+	size_slots(a->skel, a->opts->max_procs);
+	choose_state(a);
 	return 0;
 }
 
@@ -255,11 +295,18 @@ static int load(struct accounting *a, struct accounting_probes *pr,
 	for (int tries = 0; tries < LOAD_TRIES; tries++) {
 		if (open_skeleton(a, pr, err, err_len))
 			return -1;
+		probe_release();
 		bpfload_capture_begin();
 		e = meshprof_bpf__load(a->skel);
 		bpfload_capture_end();
 		if (!e)
 			return 0;
+		/* Local storage the verifier refuses (an older kernel's
+		 * program types): hash maps first, then program by program. */
+		if (a->local_storage) {
+			a->local_storage = false;
+			continue;
+		}
 		bpfload_failure(e, &f);
 		bpfload_describe(&f, e, why, sizeof(why));
 		p = named(a, f.prog);
@@ -287,6 +334,7 @@ int accounting_open(struct accounting **ap, const struct accounting_opts *o,
 		return -1;
 	}
 	a->opts = o;
+	a->local_storage = !getenv("MESHPROF_TEST_NO_LOCAL_STORAGE");
 	a->ncpus = libbpf_num_possible_cpus();
 	if (a->ncpus > 0)
 		a->percpu = calloc(a->ncpus, sizeof(struct proc_stats) +
@@ -300,6 +348,12 @@ int accounting_open(struct accounting **ap, const struct accounting_opts *o,
 	if (load(a, probes, err, err_len))
 		return -1;
 	name_probes(a, probes);
+	e = accounting_fill_slots(a);
+	if (e) {
+		snprintf(err, err_len, "filling the slot queues: %s",
+			 strerror(-e));
+		return -1;
+	}
 	e = meshprof_bpf__attach(a->skel);
 	if (e) {
 		snprintf(err, err_len, "attaching BPF programs failed: %s",
@@ -309,14 +363,16 @@ int accounting_open(struct accounting **ap, const struct accounting_opts *o,
 	return 0;
 }
 
-void accounting_count(struct accounting *a, bool on)
+void accounting_count(struct accounting *a, bool on, uint64_t now_ns)
 {
+	if (on)
+		a->skel->bss->window_start_ns = now_ns;
 	a->skel->bss->counting = on;
 }
 
 void accounting_detach(struct accounting *a)
 {
-	accounting_count(a, false);
+	accounting_count(a, false, 0);
 	meshprof_bpf__detach(a->skel);
 }
 
@@ -345,127 +401,8 @@ int accounting_ncpus(const struct accounting *a)
 	return a->ncpus;
 }
 
-static void read_counters(struct accounting *a, uint32_t tgid,
-			  const struct accounting_reader *r)
+
+uint64_t accounting_memlock(const struct accounting *a)
 {
-	struct metrics sum;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.proc_stats), &tgid,
-				a->percpu))
-		return;
-	memset(sum.counter, 0, sizeof(sum.counter));
-	metrics_add_percpu(&sum, a->percpu, a->ncpus);
-	r->counters(r->ctx, tgid, sum.counter);
-}
-
-static void read_runq(struct accounting *a, uint32_t tgid,
-		      const struct accounting_reader *r)
-{
-	struct runq_hist h;
-
-	if (!bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.runq_hists), &tgid,
-				 &h))
-		r->runq(r->ctx, tgid, h.slots);
-}
-
-static void read_lat(struct accounting *a, const struct lat_key *key,
-		     const struct accounting_reader *r)
-{
-	if (key->kind < LAT_KINDS &&
-	    !bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.lat_hists), key,
-				 a->lat))
-		r->lat(r->ctx, key->tgid, key->kind, a->lat);
-}
-
-/* Calls @fn for each key of @map; keys are u32 tgids or lat_keys. */
-static void each_key(int fd, void (*fn)(struct accounting *, const void *,
-					const struct accounting_reader *),
-		     struct accounting *a, const struct accounting_reader *r)
-{
-	struct lat_key key, next;	/* the widest key; all start with the tgid */
-	void *prev = NULL;
-
-	while (!bpf_map_get_next_key(fd, prev, &next)) {
-		key = next;
-		fn(a, &key, r);
-		prev = &key;
-	}
-}
-
-static void counters_at(struct accounting *a, const void *key,
-			const struct accounting_reader *r)
-{
-	read_counters(a, *(const uint32_t *)key, r);
-}
-
-static void runq_at(struct accounting *a, const void *key,
-		    const struct accounting_reader *r)
-{
-	read_runq(a, *(const uint32_t *)key, r);
-}
-
-static void lat_at(struct accounting *a, const void *key,
-		   const struct accounting_reader *r)
-{
-	read_lat(a, key, r);
-}
-
-int accounting_read_all(struct accounting *a, const struct accounting_reader *r)
-{
-	each_key(bpf_map__fd(a->skel->maps.proc_stats), counters_at, a, r);
-	each_key(bpf_map__fd(a->skel->maps.runq_hists), runq_at, a, r);
-	each_key(bpf_map__fd(a->skel->maps.lat_hists), lat_at, a, r);
-	return 0;
-}
-
-int accounting_harvest(struct accounting *a, uint32_t tgid,
-		       const struct accounting_reader *r)
-{
-	struct lat_key key = { .tgid = tgid };
-
-	read_counters(a, tgid, r);
-	read_runq(a, tgid, r);
-	bpf_map_delete_elem(bpf_map__fd(a->skel->maps.proc_stats), &tgid);
-	bpf_map_delete_elem(bpf_map__fd(a->skel->maps.runq_hists), &tgid);
-	for (key.kind = 0; key.kind < LAT_KINDS; key.kind++) {
-		read_lat(a, &key, r);
-		bpf_map_delete_elem(bpf_map__fd(a->skel->maps.lat_hists), &key);
-	}
-	return 0;
-}
-
-void accounting_drops(struct accounting *a, uint64_t drops[DROP_MAX])
-{
-	int fd = bpf_map__fd(a->skel->maps.drops);
-	uint64_t *vals = a->percpu;
-
-	for (uint32_t r = 0; r < DROP_MAX; r++) {
-		drops[r] = 0;
-		if (bpf_map_lookup_elem(fd, &r, vals))
-			continue;
-		for (int cpu = 0; cpu < a->ncpus; cpu++)
-			drops[r] += vals[cpu];
-	}
-}
-
-void accounting_start_slices(struct accounting *a, uint64_t now_ns)
-{
-	struct cpu_slice *slices = a->percpu;
-	uint32_t zero = 0;
-
-	memset(slices, 0, a->ncpus * sizeof(*slices));
-	for (int cpu = 0; cpu < a->ncpus; cpu++)
-		slices[cpu].since_ns = now_ns;
-	bpf_map_update_elem(bpf_map__fd(a->skel->maps.cpu_slice), &zero,
-			    slices, BPF_ANY);
-}
-
-int accounting_slices(struct accounting *a, struct cpu_slice *slices)
-{
-	uint32_t zero = 0;
-
-	if (bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.cpu_slice), &zero,
-				slices))
-		return 0;
-	return a->ncpus;
+	return bpfload_memlock(a->skel->obj);
 }

@@ -50,8 +50,9 @@ struct accounting;
 int accounting_open(struct accounting **ap, const struct accounting_opts *o,
 		    struct accounting_probes *probes, char *err,
 		    size_t err_len);
-/* Opens (@on) or closes the window: the programs count only inside it. */
-void accounting_count(struct accounting *a, bool on);
+/* Opens (@on, at monotonic @now_ns) or closes the window: the programs
+ * count only inside it. */
+void accounting_count(struct accounting *a, bool on, uint64_t now_ns);
 /* Stops the programs for good (the window is closed first). */
 void accounting_detach(struct accounting *a);
 void accounting_close(struct accounting *a);
@@ -88,5 +89,7 @@ void accounting_start_slices(struct accounting *a, uint64_t now_ns);
  * CPUs filled in @slices (room for accounting_ncpus()). */
 int accounting_slices(struct accounting *a, struct cpu_slice *slices);
 int accounting_ncpus(const struct accounting *a);
+/* The memory its maps charge, in bytes. */
+uint64_t accounting_memlock(const struct accounting *a);
 
 #endif

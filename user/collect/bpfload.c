@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <bpf/libbpf.h>
 #include "bpfload.h"
 
@@ -165,4 +166,33 @@ void bpfload_describe(const struct load_failure *f, int err, char *out,
 	}
 	snprintf(out, len, "loading BPF program %s failed: %s",
 		 f->prog[0] ? f->prog : "(unknown)", f->reason);
+}
+
+/* The memory a map charges (memlock in its fdinfo); 0 when unknown. */
+static uint64_t map_memlock(int fd)
+{
+	char path[64], line[128];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+uint64_t bpfload_memlock(const struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	uint64_t sum = 0;
+
+	bpf_object__for_each_map(map, obj)
+		if (bpf_map__fd(map) >= 0)
+			sum += map_memlock(bpf_map__fd(map));
+	return sum;
 }

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* libbpf's messages go to stderr only when @on; call before any libbpf use. */
 void bpfload_set_verbose(bool on);
@@ -31,6 +32,11 @@ struct load_failure {
  * (negative errno): which program failed and why.
  */
 void bpfload_failure(int err, struct load_failure *f);
+struct bpf_object;
+
+/* The memory a loaded object's maps charge, in bytes. */
+uint64_t bpfload_memlock(const struct bpf_object *obj);
+
 /* One line for the user: "the kernel's verifier rejected PROG: REASON",
  * or a privilege or kernel problem in words. */
 void bpfload_describe(const struct load_failure *f, int err, char *out,

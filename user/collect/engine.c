@@ -7,6 +7,7 @@
  * switch), its entries are deleted, and after that read it is forgotten.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -550,7 +551,7 @@ void engine_stop(struct engine *e)
 	if (e->stopped)
 		return;
 	sample_memory(e);
-	accounting_count(e->acct, false);
+	accounting_count(e->acct, false, 0);
 	e->stop_ns = mono_ns();
 	e->stop_real = real_now();
 	e->stopped = true;
@@ -587,6 +588,17 @@ static pid_t *interest(struct engine *e, size_t *n)
 		*slot = e->procs[i].p.pid;
 	}
 	return pids;
+}
+
+/* What the BPF maps lock: --max-procs and the sampler's sizes set it
+ * (docs/design.md). */
+static void say_memory(const struct engine *e)
+{
+	uint64_t acct = accounting_memlock(e->acct);
+	uint64_t prof = e->prof ? profile_memlock(e->prof) : 0;
+
+	fprintf(stderr, "meshprof: BPF maps lock %.1f MiB: accounting %.1f MiB, CPU profile %.1f MiB\n",
+		(acct + prof) / 1048576.0, acct / 1048576.0, prof / 1048576.0);
 }
 
 static int start_profile(struct engine *e, char *err, size_t err_len)
@@ -638,10 +650,14 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 	}
 	if (o->frequency_hz && start_profile(e, err, err_len))
 		return -1;
+	if (o->verbose)
+		say_memory(e);
+	/* Loading parsed the kernel's BTF, megabytes no longer needed. */
+	malloc_trim(0);
 	e->read_ns = mono_ns();
 	e->read_real = real_now();
 	accounting_start_slices(e->acct, e->read_ns);
-	accounting_count(e->acct, true);
+	accounting_count(e->acct, true, e->read_ns);
 	sample_memory(e);
 	return 0;
 }

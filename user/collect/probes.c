@@ -105,6 +105,16 @@ bool tracepoint_exists(const char *category, const char *name)
 	return access(path, F_OK) == 0;
 }
 
+/* The kernel's BTF while tracepoints are probed: 5 MiB or more, let go
+ * of before the programs load (libbpf parses its own). */
+static struct btf *vmlinux;
+
+void probe_release(void)
+{
+	btf__free(vmlinux);
+	vmlinux = NULL;
+}
+
 /* "return 0": enough to ask the verifier and the attach point. */
 static const struct bpf_insn ret0[] = {
 	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0 },
@@ -130,7 +140,6 @@ bool probe_tp_btf(const char *tp)
 	LIBBPF_OPTS(bpf_prog_load_opts, opts,
 		    .expected_attach_type = BPF_TRACE_RAW_TP);
 	char name[128];
-	static struct btf *vmlinux;
 	int id;
 
 	if (hidden_for_test(tp))
@@ -156,4 +165,9 @@ bool probe_raw_tp(const char *tp)
 	return attach_and_close(bpf_prog_load(BPF_PROG_TYPE_RAW_TRACEPOINT,
 					      NULL, "GPL", ret0, 2, NULL),
 				tp);
+}
+
+bool probe_task_storage(void)
+{
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) > 0;
 }

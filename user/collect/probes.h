@@ -15,7 +15,11 @@ int probe_btf(const char *btf_path, char *err, size_t err_len);
 /* Mounts tracefs when it is missing; 0 on success. */
 int ensure_tracefs(char *err, size_t err_len);
 bool probe_tp_btf(const char *tp);
+/* Frees what probe_tp_btf() keeps between calls. */
+void probe_release(void);
 bool probe_raw_tp(const char *tp);
 bool tracepoint_exists(const char *category, const char *name);
+/* Whether this kernel has task-local storage maps (5.11+). */
+bool probe_task_storage(void);
 
 #endif

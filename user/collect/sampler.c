@@ -28,9 +28,13 @@
 #include "symbolize.h"
 #include "unwind.h"
 
+/* The counts and the stacks they name are drained at every read (once a
+ * second): room for a second's distinct stacks on a busy node. */
 #define DEFAULT_MAX_TGIDS 4096
-#define DEFAULT_MAX_STACKS 16384
-#define DEFAULT_MAX_COUNTS 32768
+#define DEFAULT_MAX_DESCRIBED 2048	/* processes with CFI descriptions:
+					 * 2 KiB each */
+#define DEFAULT_MAX_STACKS 8192
+#define DEFAULT_MAX_COUNTS 16384
 #define DEFAULT_MAX_CFI_ROWS (1u << 20)
 #define SCAN_INTERVAL_S 1	/* for newly sampled processes */
 
@@ -219,7 +223,9 @@ static int load_sampler(struct profiler *p, const struct profile_opts *o,
 	bpf_map__set_max_entries(skel->maps.stacks,
 				 o->max_stacks ? o->max_stacks : DEFAULT_MAX_STACKS);
 	bpf_map__set_max_entries(skel->maps.counts, p->max_counts);
-	bpf_map__set_max_entries(skel->maps.unwind_procs, tgids);
+	bpf_map__set_max_entries(skel->maps.unwind_procs,
+				 tgids < DEFAULT_MAX_DESCRIBED ? tgids :
+				 DEFAULT_MAX_DESCRIBED);
 	bpf_map__set_max_entries(skel->maps.unwind_stale, tgids);
 	bpf_map__set_max_entries(skel->maps.unwind_rows, cfi ? rows : 1);
 	bpfload_capture_begin();
@@ -452,4 +458,9 @@ void profile_free(struct profiler *p)
 	free(p->pfds);
 	free(p->links);
 	free(p);
+}
+
+uint64_t profile_memlock(const struct profiler *p)
+{
+	return bpfload_memlock(p->skel->obj);
 }

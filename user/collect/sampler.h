@@ -111,6 +111,8 @@ int profile_stop(struct profiler *p);
  * The maps stay small however long sampling runs.
  */
 int profile_read(struct profiler *p, struct cpu_profile *out);
+/* The memory its maps charge, in bytes (CFI rows included). */
+uint64_t profile_memlock(const struct profiler *p);
 void profile_free(struct profiler *p);
 /* The sampler's loaded object, for meshprof's own health. */
 struct bpf_object *profile_object(const struct profiler *p);

@@ -171,6 +171,30 @@ static struct profile_proc *new_proc(struct profiler *p,
 	return proc;
 }
 
+/* The kernel functions of every stack of @c, learnt in one pass over
+ * kallsyms rather than one per stack. */
+static void learn_kernel(struct profiler *p, const struct count *c, size_t n,
+			 struct scratch *s)
+{
+	uint64_t *pcs = NULL;
+	size_t npcs = 0, cap = 0, k, len;
+
+	for (size_t i = 0; i < n; i++) {
+		len = read_stack(p, c[i].key.kern_stack, s->kern);
+		for (k = 0; k < len; k++) {
+			uint64_t *pc = array_push((void **)&pcs, &npcs, &cap,
+						  sizeof(*pc));
+
+			if (!pc)
+				goto out;
+			*pc = call_site(s->kern, k);
+		}
+	}
+out:
+	symbolize_kernel_learn(p->sym, pcs, npcs);
+	free(pcs);
+}
+
 static int read_samples(struct profiler *p, struct cpu_profile *out)
 {
 	struct profile_proc *proc = NULL;
@@ -185,8 +209,10 @@ static int read_samples(struct profiler *p, struct cpu_profile *out)
 		ret = -1;
 		n = 0;
 	}
-	if (n)
+	if (n) {
 		qsort(c, n, sizeof(*c), count_cmp);
+		learn_kernel(p, c, n, s);
+	}
 	for (i = 0; i < n && !ret; i++) {
 		if (!proc || proc->tgid != (pid_t)c[i].key.tgid)
 			proc = new_proc(p, out, c[i].key.tgid);

@@ -208,7 +208,7 @@ static bool cfa_rule(Dwarf_Frame *f, struct unwind_row *r)
 		r->cfa_off = k;
 		return true;
 	}
-	if (!op_breg(&ops[0], &reg, &off) || off < INT32_MIN || off > INT32_MAX)
+	if (!op_breg(&ops[0], &reg, &off) || off < INT16_MIN || off > INT16_MAX)
 		return false;
 	if (n == 1 && reg == REG_RSP)
 		r->kind = UNWIND_RSP;
@@ -251,7 +251,7 @@ static struct unwind_row reduce(Dwarf_Frame *f, int ra)
 		break;
 	case RULE_OFFSET:
 		/* 0 would read as "unchanged" */
-		if (rbp_off && rbp_off >= INT16_MIN && rbp_off <= INT16_MAX)
+		if (rbp_off && rbp_off >= INT8_MIN && rbp_off <= INT8_MAX)
 			break;
 		return none;
 	default:

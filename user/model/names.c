@@ -85,21 +85,18 @@ NAMES(enum lat_kind, lat_kind, LAT_KINDS, "unknown",
 
 NAMES(enum drop_reason, drop, DROP_MAX, "unknown",
 	[DROP_PROC_MAP] = "proc_map_full",
-	[DROP_HIST_MAP] = "hist_map_full",
 	[DROP_THREAD_MAP] = "thread_map_full",
-	[DROP_CONN_MAP] = "conn_map_full",
+	[DROP_SOCK_MAP] = "socket_map_full",
 	[DROP_EVENTS] = "lifecycle_events_lost",
-	[DROP_FD_MAP] = "syscall_io_map_full",
 	[DROP_LAT_MAP] = "latency_map_full",
-	[DROP_PENDING_MAP] = "pending_map_full",
-	[UNOWNED_RETRANSMIT] = "retransmits_unattributed")
+	[UNOWNED_RETRANSMIT] = "retransmits_unattributed",
+	[UNOWNED_CLOSE] = "closes_unattributed")
 
 NAMES(enum profile_drop, profile_drop, PROFILE_DROP_MAX, "unknown",
 	[PROFILE_DROP_STACKS_FULL] = "stacks_map_full",
 	[PROFILE_DROP_COUNTS_FULL] = "counts_map_full")
 
 NAMES(enum gap, gap, GAP_MAX, "unknown",
-	[GAP_WAKEUPS] = "sched.wakeups",
 	[GAP_STARTS] = "processes started in the window",
 	[GAP_EXITS] = "processes exited in the window",
 	[GAP_NET] = "net",

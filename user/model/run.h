@@ -23,7 +23,6 @@
  * as a bitmask. Their names are those of JSON's probes.unavailable.
  */
 enum gap {
-	GAP_WAKEUPS,		/* sched.wakeups */
 	GAP_STARTS,		/* processes started in the window */
 	GAP_EXITS,		/* processes exited in the window */
 	GAP_NET,		/* socket bytes and calls */
