@@ -59,11 +59,20 @@ stop_profiler() {
 # progs FILE: the run time and count of every BPF program loaded now.
 progs() { bpftool prog show -j >"$1"; }
 
-# bpf_delta BEFORE AFTER SINCE-ID: "name run_cnt run_time_ns" of programs
-# loaded after SINCE-ID (the tool's), over the interval.
+# tool_progs PID: the ids of the BPF programs PID holds open, as a JSON
+# array (from fdinfo: bpftool here cannot name a program's holders). Other
+# programs, of whatever else runs on the machine, are not the tool's.
+tool_progs() {
+	[ -n "$1" ] || { echo '[]'; return; }
+	cat /proc/"$1"/fdinfo/* 2>/dev/null |
+		awk '/^prog_id:/ { print $2 }' | sort -un | jq -s .
+}
+
+# bpf_delta BEFORE AFTER IDS: "name run_cnt run_time_ns" of the programs
+# IDS over the interval.
 bpf_delta() {
-	jq -rs --argjson last "$3" '(.[0] | map({(.id | tostring): .}) | add) as $a
-		| .[1][] | select(.id > $last)
+	jq -rs --argjson ids "$3" '(.[0] | map({(.id | tostring): .}) | add) as $a
+		| .[1][] | select(.id as $i | $ids | index($i))
 		| ($a[.id | tostring] // {}) as $o
 		| "\(.name) \((.run_cnt // 0) - ($o.run_cnt // 0)) \((.run_time_ns // 0) - ($o.run_time_ns // 0))"' \
 		"$1" "$2"
@@ -73,9 +82,9 @@ bpf_delta() {
 # requests" to $tmp/WORKLOAD.CONFIG and "round program runs ns requests"
 # to $tmp/WORKLOAD.CONFIG.progs.
 measure() {
-	local w=$1 c=$2 last req tput
-	last=$(bpftool prog show -j | jq '[.[].id] | max // 0')
+	local w=$1 c=$2 ids req tput
 	start_profiler "$c"
+	ids=$(tool_progs "$prof_pid")
 	progs "$tmp/p0"
 	case $w in
 	pingpong)
@@ -88,9 +97,11 @@ measure() {
 		req=$(jq .requests "$tmp/lab.json") ;;
 	esac
 	progs "$tmp/p1"
+	[ "$c" = none ] || [ "$ids" != "[]" ] ||
+		echo "bench: $c holds no BPF programs" >&2
 	stop_profiler
 	echo "$tput $req" >>"$tmp/$w.$c"
-	bpf_delta "$tmp/p0" "$tmp/p1" "$last" |
+	bpf_delta "$tmp/p0" "$tmp/p1" "$ids" |
 		awk -v r="$req" -v n="$round" '{ print n, $1, $2, $3, r }' >>"$tmp/$w.$c.progs"
 }
 
@@ -141,15 +152,16 @@ report() { # report WORKLOAD UNIT
 report pingpong "round trips/s"
 report lab "requests/s"
 
-# meshprof's footprint while recording the lab under load: its maps are
-# the ones created after this point.
-last_map=$(bpftool map show -j | jq '[.[].id] | max // 0')
+# meshprof's footprint while recording the lab under load.
 ./meshprof record -q -d $((LAB_SECONDS + 2)) -o "$tmp/self.json" 2>"$tmp/mp.err" &
 mp=$!
 sleep 1
 tools/meshlab load --closed --conns 8 --duration "$LAB_SECONDS" --json "$tmp/lab.json" >/dev/null
 hwm=$(awk '/VmHWM/ { print $2 }' /proc/$mp/status)
-maps=$(bpftool map show -j | jq "[.[] | select(.id > $last_map) | .bytes_memlock] | add // 0")
+ids=$(cat /proc/$mp/fdinfo/* 2>/dev/null | awk '/^map_id:/ { print $2 }' |
+	sort -un | jq -s .)
+maps=$(bpftool map show -j |
+	jq --argjson ids "$ids" '[.[] | select(.id as $i | $ids | index($i)) | .bytes_memlock] | add // 0')
 wait $mp
 tools/meshlab down >/dev/null
 

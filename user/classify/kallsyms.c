@@ -87,13 +87,21 @@ bool kallsyms_lookup(struct kallsyms *k, uint64_t pc, const char **sym,
 	return true;
 }
 
-/* What one pass learns of each sought address: the nearest symbol at or
- * below it (start) and the nearest above (end). */
+/* Longest names of /proc/kallsyms: KSYM_NAME_LEN and MODULE_NAME_LEN. */
+#define KSYM_NAME 512
+#define KSYM_MODULE 64
+
+/*
+ * What one pass learns of each sought address: the nearest symbol at or
+ * below it (start) and the nearest above (end). A pass sees every symbol
+ * below an address on its way to the nearest: their names are copied
+ * here, and only the last one is interned (keep()).
+ */
 struct sought {
 	uint64_t pc;
 	uint64_t start, end;	/* end 0: none seen */
 	char type;
-	const char *name, *module;	/* interned, of start */
+	char name[KSYM_NAME], module[KSYM_MODULE];	/* of start */
 };
 
 static int pc_cmp(const void *a, const void *b)
@@ -123,9 +131,8 @@ static size_t lower_bound(const struct sought *s, size_t n, uint64_t a)
  * nearest start of the first address at or above it (and, once the pass
  * is over, of those after it), and the nearest end of the last one below.
  */
-static void consider(struct kallsyms *k, struct sought *s, size_t n,
-		     uint64_t a, char type, const char *name,
-		     const char *module)
+static void consider(struct sought *s, size_t n, uint64_t a, char type,
+		     const char *name, const char *module)
 {
 	size_t i = lower_bound(s, n, a);
 
@@ -135,8 +142,8 @@ static void consider(struct kallsyms *k, struct sought *s, size_t n,
 		return;
 	s[i].start = a;
 	s[i].type = type;
-	s[i].name = ktext(type) ? intern(&k->strings, name) : NULL;
-	s[i].module = intern(&k->strings, module);
+	snprintf(s[i].name, sizeof(s[i].name), "%s", name);
+	snprintf(s[i].module, sizeof(s[i].module), "%s", module);
 }
 
 /* Each address takes the nearest start at or below it and the nearest
@@ -147,8 +154,9 @@ static void settle(struct sought *s, size_t n)
 		if (s[i - 1].start > s[i].start) {
 			s[i].start = s[i - 1].start;
 			s[i].type = s[i - 1].type;
-			s[i].name = s[i - 1].name;
-			s[i].module = s[i - 1].module;
+			memcpy(s[i].name, s[i - 1].name, sizeof(s[i].name));
+			memcpy(s[i].module, s[i - 1].module,
+			       sizeof(s[i].module));
 		}
 	for (size_t i = n - 1; i-- > 0;)
 		if (s[i + 1].end && (!s[i].end || s[i + 1].end < s[i].end))
@@ -157,7 +165,7 @@ static void settle(struct sought *s, size_t n)
 
 static void pass(struct kallsyms *k, struct sought *s, size_t n)
 {
-	char line[1024], name[512], module[128];
+	char line[1024], name[KSYM_NAME], module[KSYM_MODULE];
 	unsigned long long addr;
 	char type;
 	FILE *f;
@@ -169,10 +177,10 @@ static void pass(struct kallsyms *k, struct sought *s, size_t n)
 	k->passes++;
 	while (fgets(line, sizeof(line), f)) {
 		module[0] = '\0';
-		got = sscanf(line, "%llx %c %511s [%127[^]]]", &addr, &type,
+		got = sscanf(line, "%llx %c %511s [%63[^]]]", &addr, &type,
 			     name, module);
 		if (got >= 3 && addr)
-			consider(k, s, n, addr, type, name,
+			consider(s, n, addr, type, name,
 				 got == 4 ? module : "kernel");
 	}
 	fclose(f);
@@ -191,12 +199,17 @@ static int func_cmp(const void *a, const void *b)
 static int keep(struct kallsyms *k, const struct sought *s, size_t n)
 {
 	struct kfunc *grown;
+	const char *name, *module;
 	size_t i, added = 0;
 
 	for (i = 0; i < n; i++) {
-		if (!s[i].name || !s[i].end || !s[i].start || !s[i].module ||
+		if (!ktext(s[i].type) || !s[i].end || !s[i].start ||
 		    (added && s[i].start == k->funcs[k->n - 1].start))
 			continue;
+		name = intern(&k->strings, s[i].name);
+		module = intern(&k->strings, s[i].module);
+		if (!name || !module)
+			return -1;
 		if (k->n == k->cap) {
 			k->cap = k->cap ? k->cap * 2 : 256;
 			grown = realloc(k->funcs, k->cap * sizeof(*grown));
@@ -205,7 +218,7 @@ static int keep(struct kallsyms *k, const struct sought *s, size_t n)
 			k->funcs = grown;
 		}
 		k->funcs[k->n++] = (struct kfunc){ s[i].start, s[i].end,
-						   s[i].name, s[i].module };
+						   name, module };
 		added++;
 	}
 	if (added)
