@@ -52,10 +52,11 @@ static int add_map(struct bpf_stats *st, const struct bpf_map *map)
 
 	/* .rodata and .bss are the programs' variables, ring buffers are
 	 * bytes not entries, arrays are always full, local storage lives
-	 * with its task or socket and has no capacity. */
+	 * with its task or socket and has no capacity, and a map of one
+	 * entry is one the loader shrank because nothing uses it. */
 	if (fd < 0 || bpf_map__is_internal(map) || t == BPF_MAP_TYPE_RINGBUF ||
 	    is_array(t) || t == BPF_MAP_TYPE_TASK_STORAGE ||
-	    t == BPF_MAP_TYPE_SK_STORAGE)
+	    t == BPF_MAP_TYPE_SK_STORAGE || bpf_map__max_entries(map) <= 1)
 		return 0;
 	m = array_push((void **)&st->maps, &st->nmaps, &st->maps_cap,
 		       sizeof(*m));
