@@ -6,9 +6,10 @@
 # every byte it sends and receives; meshprof's control bytes of each agent
 # must be those, exactly, over the window (pushes are paused and settled
 # at both of its edges). Unix sockets count by peer only: net.* stays
-# inet's. Run in the default mode (socket-local storage) and in the
-# fallback (raw_tp, syscall tracepoints), where Unix sockets are said to
-# be unavailable.
+# inet's. Run in the default mode and in the fallback (raw_tp, syscall
+# tracepoints); where the socket state is not in socket-local storage
+# (the fallback, kernels before 6.3), Unix sockets must be said to be
+# unavailable and counted nowhere.
 source "$(dirname "$0")/../lib.sh"
 
 BIN=$TOP/build/tools
@@ -97,7 +98,7 @@ proc() { # proc RUN PID JQ-PATH
 }
 
 run_mode() {
-	local name=$1 pod agent cp sent recv
+	local name=$1 pod agent cp sent recv unix syscalls
 	shift
 	for _ in $(seq 100); do
 		[ -s "$dir/unix.json" ] && [ -s "$dir/tcp.json" ] &&
@@ -118,20 +119,25 @@ run_mode() {
 	wait "$mp_pid"
 	check "$name: record exits 0" test $? -eq 0
 	counts after
+	unix=$(jq '.probes.unavailable | index("peers.unix") | not' "$dir/$name.json")
+	syscalls=$(jq '.probes.sock == "syscalls"' "$dir/$name.json")
+	check "$name: Unix sockets counted where the sock tracepoints keep socket-local state" \
+		jqe '(.probes.sock == "tp_btf") == (.probes.unavailable | index("peers.unix") | not)' \
+		"$dir/$name.json"
 	for pod in unix tcp; do
 		agent=$(pid_of "$dir/$pod.json")
 		cp=$(pid_of "$dir/cp-$pod.json")
 		sent=$(delta "agent-$pod" 1)
 		recv=$(delta "agent-$pod" 2)
 		echo "# $name $pod: the agent received $recv bytes and sent $sent; meshprof: control $(proc "$name" "$agent" '"\(.peers.control.bytes_received) and \(.peers.control.bytes_sent)"')"
-		if [ $pod = unix ] && [ "$name" != default ]; then
+		if [ $pod = unix ] && [ "$unix" = false ]; then
 			check "$name: unix: not counted without socket-local storage" test \
 				"$(proc "$name" "$agent" .peers.control.bytes_received)" = 0
 			continue
 		fi
 		# The syscall fallback misses the read an agent was blocked in
 		# when the window opened: it saw no entry (a push's header).
-		if [ "$name" = default ]; then
+		if [ "$syscalls" = false ]; then
 			check "$name: $pod: control bytes received exact" test \
 				"$(proc "$name" "$agent" .peers.control.bytes_received)" = "$recv"
 		else
@@ -167,8 +173,6 @@ run_mode() {
 }
 
 run_mode default
-check "default: Unix sockets available" \
-	jqe '.probes.unavailable | index("peers.unix") | not' "$dir/default.json"
 kill -USR2 "${cps[@]}"
 run_mode fallback --attach raw_tp --sock-source syscalls
 check "fallback: Unix sockets said unavailable" \
