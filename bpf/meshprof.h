@@ -57,7 +57,8 @@
 /*
  * Who a socket talks to, from a mesh process's point of view (bpf/peer.h,
  * docs/metrics.md): its own pod's application, another proxy, the control
- * plane, or a local process that is none of these (Unix sockets only).
+ * plane, or none of these (a Unix socket's peer that is no process meshprof
+ * knows, an unconnected UDP socket).
  */
 enum peer_class {
 	PEER_APP,
