@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include "array.h"
 #include "peerfeed.h"
 #include "peers.h"
@@ -14,9 +15,19 @@ struct peer_feed {
 	struct peer_table table;	/* what the peer_rules map holds */
 	uint32_t *cps;			/* live control-plane processes */
 	size_t ncps, cps_cap;
+	size_t quiet;			/* of them, not found listening */
 	struct peer_table learned;	/* their endpoints, as added */
+	uint64_t next_ns;		/* when to read them again */
 	bool full_said;
 };
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
 
 /* Adds @key to the table and the map, unless a rule has it already:
  * the rules file decides over what is learned. */
@@ -91,12 +102,13 @@ void peer_feed_process(struct peer_feed *pf, uint32_t pid,
 		cp_drop(pf, pid);
 		return;
 	}
-	if (cp_index(pf, pid) < 0) {
-		slot = array_push((void **)&pf->cps, &pf->ncps, &pf->cps_cap,
-				  sizeof(*slot));
-		if (slot)
-			*slot = pid;
-	}
+	if (cp_index(pf, pid) >= 0)
+		return;
+	slot = array_push((void **)&pf->cps, &pf->ncps, &pf->cps_cap,
+			  sizeof(*slot));
+	if (slot)
+		*slot = pid;
+	pf->next_ns = 0;	/* a new one: learn where it listens now */
 	peer_feed_refresh(pf);
 }
 
@@ -109,6 +121,7 @@ void peer_feed_forget(struct peer_feed *pf, uint32_t pid)
 /* The endpoints the live control planes listen on now. */
 static int listening_now(struct peer_feed *pf, struct peer_table *now)
 {
+	pf->quiet = 0;
 	for (size_t i = 0; i < pf->ncps;) {
 		struct peer_key *keys;
 		size_t n;
@@ -117,6 +130,7 @@ static int listening_now(struct peer_feed *pf, struct peer_table *now)
 			pf->cps[i] = pf->cps[--pf->ncps];	/* gone */
 			continue;
 		}
+		pf->quiet += !n;
 		for (size_t k = 0; k < n; k++)
 			if (peer_table_add(now, &keys[k], PEER_CONTROL) < 0) {
 				free(keys);
@@ -131,11 +145,13 @@ static int listening_now(struct peer_feed *pf, struct peer_table *now)
 void peer_feed_refresh(struct peer_feed *pf)
 {
 	struct peer_table now = {};
+	uint64_t t = mono_ns();
 
-	if (!pf->ncps && !pf->learned.n)
+	if ((!pf->ncps && !pf->learned.n) || t < pf->next_ns)
 		return;
 	if (listening_now(pf, &now))
 		goto out;
+	pf->next_ns = t + (pf->quiet ? PEER_FEED_NEW_NS : PEER_FEED_EVERY_NS);
 	for (size_t i = 0; i < pf->learned.n;) {
 		const struct peer_key *k = &pf->learned.e[i].key;
 
