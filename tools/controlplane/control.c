@@ -175,10 +175,11 @@ static void push_all(struct control *cp)
 	write_stats(cp);
 }
 
-/* Agents gone for good leave their counts behind, and their slot. */
+/* Agents gone for good leave their counts behind, and their slot: the
+ * stats say so. */
 static void compact(struct control *cp)
 {
-	int kept = 0;
+	int kept = 0, n = cp->nagents;
 
 	for (int i = 0; i < cp->nagents; i++) {
 		struct agent *a = &cp->agents[i];
@@ -195,6 +196,8 @@ static void compact(struct control *cp)
 		cp->gone.received += a->io.received;
 	}
 	cp->nagents = kept;
+	if (kept != n)
+		write_stats(cp);
 }
 
 static int poll_ms(uint64_t next, uint64_t every)
