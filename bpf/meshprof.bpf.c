@@ -28,6 +28,7 @@
 #include "bits.bpf.h"
 #include "task.bpf.h"
 
+#define AF_UNIX 1
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
@@ -71,6 +72,9 @@ const volatile bool track_latency = true;
 
 #include "state.bpf.h"
 #include "slots.bpf.h"
+
+#define PEER_LOOKUP(map, key) bpf_map_lookup_elem(map, key)
+#include "peer.h"
 
 /* Sizes are set by user space before load (--max-procs): the slot
  * families hold that many processes, the arrays one more (slot 0). */
@@ -133,6 +137,21 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
 } lifecycle SEC(".maps");
+
+/* What user space knows of endpoints, ports and processes (peer.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PEER_RULES_MAX);
+	__type(key, struct peer_key);
+	__type(value, __u8);
+} peer_rules SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct peer_proc);
+} peer_procs SEC(".maps");
 
 /* @tgid's counters, trying the slot remembered in *@cached first (a
  * thread's or a socket's; NULL for none). NULL when no slot is free. */
@@ -613,6 +632,84 @@ static __always_inline void track_turn(struct sock_op *op, bool send,
 		begin_recv(op);
 }
 
+/* ---- peers: who each socket talks to (peer.h) ---- */
+
+/* An inet socket's two ends; read once per socket, so CO-RE reads
+ * whatever the entry point. */
+static __always_inline void inet_ends(struct sock *sk, struct peer_key *local,
+				      struct peer_key *remote)
+{
+	if (BPF_CORE_READ(sk, __sk_common.skc_family) == AF_INET6) {
+		bpf_core_read(local->addr, 16,
+			      &sk->__sk_common.skc_v6_rcv_saddr);
+		bpf_core_read(remote->addr, 16, &sk->__sk_common.skc_v6_daddr);
+	} else {
+		peer_addr_v4(local->addr,
+			     BPF_CORE_READ(sk, __sk_common.skc_rcv_saddr));
+		peer_addr_v4(remote->addr,
+			     BPF_CORE_READ(sk, __sk_common.skc_daddr));
+	}
+	local->port = BPF_CORE_READ(sk, __sk_common.skc_num);
+	remote->port = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+}
+
+/* The process at the other end of a Unix socket: who connected to it,
+ * or where it connected (SO_PEERCRED's process). */
+static __always_inline struct peer_proc *unix_peer(struct sock *sk)
+{
+	struct pid *pid = BPF_CORE_READ(sk, sk_peer_pid);
+	__u32 tgid;
+
+	if (!pid)
+		return NULL;
+	tgid = BPF_CORE_READ(pid, numbers[0].nr);
+	return bpf_map_lookup_elem(&peer_procs, &tgid);
+}
+
+static __always_inline __u8 classify_peer(struct sock_op *op, bool unix_sock)
+{
+	struct peer_key local = {}, remote = {}, scratch;
+	__u32 tgid = op_tgid(op);
+	struct peer_proc *me;
+
+	if (unix_sock)
+		return peer_of_unix(unix_peer(op->sk));
+	inet_ends(op->sk, &local, &remote);
+	me = bpf_map_lookup_elem(&peer_procs, &tgid);
+	return peer_of_inet(&peer_rules, &local, &remote, me ? me->mesh : 0,
+			    &scratch);
+}
+
+/*
+ * Bytes, calls and connections by peer class. The class is decided at
+ * the socket's first I/O, with a few map lookups, and kept in its state:
+ * every later message is an index into the process's counters.
+ */
+static __always_inline void count_peer(struct sock_op *op,
+				       struct proc_stats *st, bool send,
+				       long ret, bool unix_sock)
+{
+	struct peer_counters *pc;
+	__u8 class = op->ss->peer;
+	bool first = !class;
+
+	_Static_assert(PEER_MAX == 4, "a mask bounds the class");
+	if (first) {
+		class = classify_peer(op, unix_sock) + 1;
+		op->ss->peer = class;
+	}
+	pc = &st->peer[(class - 1) & (PEER_MAX - 1)];
+	if (first)
+		pc->connections++;
+	if (send) {
+		pc->bytes_sent += ret;
+		pc->send_calls++;
+	} else {
+		pc->bytes_recv += ret;
+		pc->recv_calls++;
+	}
+}
+
 /*
  * Bytes and calls of the process; with latency on, the socket's turns.
  * The owner of a socket is the first process seen moving data on it (an
@@ -637,6 +734,8 @@ static __always_inline void account_io(struct sock_op *op, bool send,
 			st->bytes_recv += ret;
 			st->recv_calls++;
 		}
+		if (op->ss)
+			count_peer(op, st, send, ret, false);
 	}
 	if (op->ss && ret > 0 && track_latency) {
 		op->now = bpf_ktime_get_ns();
@@ -664,23 +763,43 @@ static __always_inline __u8 guess_passive(struct sock *sk, bool btf)
 }
 
 /*
- * The socket's state for accounting I/O. With latency on it is made on
- * first sight, its side guessed for a connection opened before the
- * window; without, it is only looked up, for an accepted connection to
- * learn its owner (closes need one).
+ * The socket's state for accounting I/O, made on first sight: it keeps
+ * the socket's owner and peer class, and with latency on its turns, its
+ * side guessed for a connection opened before the window.
  */
 static __always_inline struct sock_state *io_state(struct sock *sk, bool btf)
 {
-	struct sock_state *ss;
+	struct sock_state *ss = sock_state(sk, true);
 
-	if (!track_latency)
-		return sock_state(sk, false);
-	ss = sock_state(sk, true);
-	if (ss && !ss->sided) {
+	if (ss && track_latency && !ss->sided) {
 		ss->passive = guess_passive(sk, btf);
 		ss->sided = 1;
 	}
 	return ss;
+}
+
+/*
+ * Unix sockets count by peer only: net.* stays inet's. Their state needs
+ * socket-local storage, which goes with the socket; a hash map would
+ * keep every short-lived Unix socket until evicted, pushing out the TCP
+ * sockets' state.
+ */
+static __always_inline void account_unix(struct sock_op *op, bool send,
+					 long ret)
+{
+	struct proc_stats *st;
+
+	if (!sock_local || ret < 0)
+		return;
+	op->ss = sock_state(op->sk, true);
+	if (!op->ss)
+		return;
+	op->pid_tgid = bpf_get_current_pid_tgid();
+	if (!op->ss->owner)
+		op->ss->owner = op_tgid(op);
+	st = op_stats(op);
+	if (st)
+		count_peer(op, st, send, ret, true);
 }
 
 /* @family is read by the entry point, directly where tp_btf allows. */
@@ -694,6 +813,10 @@ static __always_inline int on_sock_io(bool send, struct sock *sk, __u16 family,
 	/* A peek copies nothing out of the queue: the real read follows. */
 	if (!send && (flags & MSG_PEEK))
 		return 0;
+	if (family == AF_UNIX) {
+		account_unix(&op, send, ret);
+		return 0;
+	}
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
 	op.ss = io_state(sk, btf);

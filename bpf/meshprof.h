@@ -54,9 +54,83 @@
 
 #define PROC_COUNTER_FIELD(field, ...) __u64 field;
 
+/*
+ * Who a socket talks to, from a mesh process's point of view (bpf/peer.h,
+ * docs/metrics.md): its own pod's application, another proxy, the control
+ * plane, or none of these (a Unix socket's peer that is no process meshprof
+ * knows, an unconnected UDP socket).
+ */
+enum peer_class {
+	PEER_APP,
+	PEER_MESH,
+	PEER_CONTROL,
+	PEER_OTHER,
+	PEER_MAX,
+};
+
+/*
+ * What user space tells the kernel about peers (peer.h), in two small
+ * maps filled before the window opens and kept current while it runs:
+ *
+ *	peer_rules	struct peer_key -> class: endpoints (a control plane
+ *			listening on this node, an address of the rules
+ *			file) and ports (well-known control-plane ports of a
+ *			mesh, the rules file's)
+ *	peer_procs	tgid -> struct peer_proc: what each process user
+ *			space knows is to the others, and its mesh
+ */
+#define PEER_RULES_MAX 1024
+
+/*
+ * An endpoint as the rules name it: an IPv6 address (IPv4 mapped,
+ * ::ffff:a.b.c.d; all zeros: any address), a port in host order, and the
+ * mesh of the processes it applies to (enum mesh; 0: every process; only
+ * with any address).
+ */
+struct peer_key {
+	__u8 addr[16];
+	__u16 port;
+	__u8 mesh;
+	__u8 pad;
+};
+
+/* What a process is to its peers, and the mesh whose ports it knows. */
+struct peer_proc {
+	__u8 kind;		/* enum peer_class */
+	__u8 mesh;		/* enum mesh */
+	__u16 pad;
+};
+
+/*
+ * The counters kept per process and peer class, declared once like
+ * PROC_COUNTERS: TCP, UDP and Unix sockets alike, beside (not inside) the
+ * inet-only net counters above. Each process has them once per class.
+ *
+ *   X(field, JSON key, unit, table column, its width, how it shows,
+ *     Prometheus name, label)
+ *
+ * Prometheus adds peer="CLASS" to the label.
+ */
+#define PEER_COUNTERS(X)						\
+	X(bytes_sent, "bytes_sent", BYTES, "SENT", 9, BYTES,		\
+	  "socket_peer_bytes_total", "direction=\"sent\"")		\
+	X(bytes_recv, "bytes_received", BYTES, "RECV", 9, BYTES,	\
+	  "socket_peer_bytes_total", "direction=\"received\"")		\
+	X(send_calls, "send_calls", COUNT, "SENDS", 8, COUNT,		\
+	  "socket_peer_calls_total", "direction=\"sent\"")		\
+	X(recv_calls, "recv_calls", COUNT, "RECVS", 8, COUNT,		\
+	  "socket_peer_calls_total", "direction=\"received\"")		\
+	X(connections, "connections", COUNT, "CONNS", 6, COUNT,	\
+	  "socket_peer_connections_total", "")
+
+struct peer_counters {
+	PEER_COUNTERS(PROC_COUNTER_FIELD)
+};
+
 /* Per-process counters, summed over threads; one copy per CPU. */
 struct proc_stats {
 	PROC_COUNTERS(PROC_COUNTER_FIELD)
+	struct peer_counters peer[PEER_MAX];
 };
 
 enum turn_dir {
@@ -74,7 +148,9 @@ struct sock_state {
 	__u32 owner;		/* tgid of the process it belongs to; 0 until
 				 * that process connects or moves data */
 	__u32 owner_slot;	/* the owner's process slot, as last found */
-	__u32 pad;
+	__u8 peer;		/* enum peer_class + 1, decided at its first
+				 * I/O; 0 until then */
+	__u8 pad[3];
 	__u64 turn_ns;		/* first data movement of the current turn */
 	__u64 ready_ns;		/* unread data arrived (sk_data_ready), or 0 */
 	__u64 sent_ns;		/* when the peer sent that data, or 0 */

@@ -1,5 +1,6 @@
 # Mesh lab (tools/meshlab, docs/lab.md): the load generator, the application
-# server it drives and the Rust proxy. Included by the top Makefile.
+# server it drives, the control plane and its agents, and the Rust proxy.
+# Included by the top Makefile.
 
 # Rules here must not become the default goal: the top Makefile includes
 # this file before `all`.
@@ -19,6 +20,26 @@ $(BUILD)/tools/meshlab-load: $(LAB_SRC)/meshlab-load.c $(LAB_DEPS)
 $(BUILD)/tools/meshlab-server: $(LAB_SRC)/meshlab-server.c $(LAB_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(LAB_CFLAGS) $< $(LAB_SRC)/common.c -o $@ $(LAB_LDLIBS)
+
+# The lab's control plane and the agent of each sidecar pod
+# (tools/controlplane): the push protocol and the configuration format
+# are shared, and so are the load generator's helpers.
+CP_SRC := tools/controlplane
+CP_DEPS := $(CP_SRC)/push.c $(CP_SRC)/push.h $(CP_SRC)/config.c \
+	$(CP_SRC)/config.h $(LAB_DEPS)
+CP_CFLAGS := $(LAB_CFLAGS) -I$(LAB_SRC)
+
+TOOL_BINS += $(BUILD)/tools/meshlab-control $(BUILD)/tools/meshlab-agent
+
+$(BUILD)/tools/meshlab-control: $(CP_SRC)/control.c $(CP_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CP_CFLAGS) $< $(CP_SRC)/push.c $(CP_SRC)/config.c \
+		$(LAB_SRC)/common.c -o $@ $(LAB_LDLIBS)
+
+$(BUILD)/tools/meshlab-agent: $(CP_SRC)/agent.c $(CP_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(CP_CFLAGS) $< $(CP_SRC)/push.c $(CP_SRC)/config.c \
+		$(LAB_SRC)/common.c -o $@ $(LAB_LDLIBS)
 
 # The lab's Rust proxy and the Rust truth twin (tools/rustproxy). Debian's
 # cargo and rustc by path (a rustup toolchain on PATH must not be used) and

@@ -5,10 +5,10 @@
 #   tests/kernels/guest.sh [SCRIPT...]
 # By default test_load.sh, first, as it also pays for the kernel's parsing
 # of its own BTF at the first load (seconds under emulation), then
-# test_truth.sh and test_cfi.sh.
+# test_truth.sh, test_control.sh and test_cfi.sh.
 cd "$(dirname "$0")/../.." || exit 1
 [ $# -gt 0 ] || set -- tests/integration/test_load.sh tests/integration/test_truth.sh \
-	tests/integration/test_cfi.sh
+	tests/integration/test_control.sh tests/integration/test_cfi.sh
 
 uptime_s() { cut -d' ' -f1 /proc/uptime; }
 

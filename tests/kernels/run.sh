@@ -85,6 +85,9 @@ build_initramfs() {
 		case ${f##*/} in test_*) continue ;; esac
 		add "$f" "/src/build/tests/${f##*/}" || return 1
 	done
+	for f in meshlab-control meshlab-agent; do
+		add "$TOP/build/tools/$f" "/src/build/tools/$f" || return 1
+	done
 	cp -r "$TOP/tests" "$ROOT/src/" &&
 		(cd "$ROOT" && find . | cpio -o -H newc --quiet) >"$KDIR/initramfs.cpio"
 }

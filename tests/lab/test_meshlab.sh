@@ -23,7 +23,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	finish
 fi
 if [ ! -x "$TOP/build/tools/meshlab-load" ] || [ ! -x "$TOP/build/tools/meshlab-server" ] ||
-	[ ! -x "$TOP/build/tools/meshlab-rustproxy" ]; then
+	[ ! -x "$TOP/build/tools/meshlab-rustproxy" ] ||
+	[ ! -x "$TOP/build/tools/meshlab-agent" ]; then
 	make -s -C "$TOP" tools >/dev/null || not_ok "lab: make tools"
 fi
 
@@ -39,7 +40,7 @@ host_state() {
 	find /sys/fs/cgroup -maxdepth 3 -type d -name 'kubepods*' 2>/dev/null | sort
 	echo "processes:"
 	ps -eo stat=,comm= | awk '$1 !~ /^Z/ &&
-		$2 ~ /^(haproxy|nginx|envoy|meshlab-rustpro|meshlab-server|meshlab-load)$/ { print $2 }' | sort
+		$2 ~ /^(haproxy|nginx|envoy|meshlab-rustpro|meshlab-server|meshlab-load|meshlab-control|meshlab-agent)$/ { print $2 }' | sort
 	echo "state:"
 	ls -d /run/meshlab 2>/dev/null
 	echo "kubelet logs:"
@@ -122,7 +123,7 @@ check_proxies() {
 		check "$l: two sidecars running" jtrue '[.pods[].containers[] |
 			select(.role == "sidecar") | .pids | length > 0] == [true, true]' "$st"
 		check "$l: rules mark the sidecars" test \
-			"$(grep -c 'role=sidecar mesh=istio' /run/meshlab/rules.conf)" = 2
+			"$(grep 'role=sidecar mesh=istio' /run/meshlab/rules.conf | grep -vc part=agent)" = 2
 		;;
 	node-proxy)
 		check "$l: two node proxies running" jtrue '[.pods[].containers[] |
@@ -215,6 +216,9 @@ if ! command -v envoy >/dev/null; then
 	check "error: envoy missing" fails_with "envoy" "$ML" up sidecar --proxy envoy
 fi
 check "status while down is non-zero" bash -c "! '$ML' status >/dev/null"
+check "error: pushes without proxies" fails_with "scenario with proxies" \
+	"$ML" up baseline --push-kb 8
+check "error: bad push size" fails_with "push-kb" "$ML" up sidecar --push-kb 0
 
 for s in baseline baseline-mtls sidecar sidecar-mtls sidecar-tcp sidecar-tcp-plain node-proxy; do
 	scenario "$s"
@@ -225,8 +229,38 @@ for s in sidecar sidecar-mtls sidecar-tcp sidecar-tcp-plain node-proxy; do
 	scenario "$s" --proxy rust
 done
 scenario baseline --delay-ms 5 --size 100
+
 check "server delay shows in latency (p50 $(jget .latencies_ms.p50 "$TMP/load.json") ms)" \
 	jtrue '.latencies_ms.p50 >= 5' "$TMP/load.json"
+
+# A control plane and an agent beside each sidecar: connected, pushing,
+# paused and resumed on demand; both ends count the same bytes.
+scenario sidecar-mtls --push-kb 32 --push-every 0.1
+check "control: status names it and its agents" jtrue \
+	'.control.addr == "198.18.1.20:15110" and (.control.agents | map(.pod) | sort) == ["client", "server"]' \
+	"$TMP/status.json"
+check "control: its pod is a control plane in the rules" \
+	grep -q "comm=meshlab-control .* role=control-plane" /run/meshlab/rules.conf
+check "control: each agent is its sidecar's" test \
+	"$(grep -c "comm=meshlab-agent .* role=sidecar mesh=istio name=[a-z]*-sidecar part=agent" /run/meshlab/rules.conf)" = 2
+sleep 0.5
+"$ML" control pause
+sleep 0.5
+"$ML" control stats >"$TMP/control.json"
+check "control: the agents were pushed and applied 32 KiB" jtrue \
+	'all(.agents[]; .pushes > 1 and .config_bytes == 32768) and .control.paused' \
+	"$TMP/control.json"
+check "control: what it sent each agent, the agent received" jtrue \
+	'.agents as $a | all(.control.agents[]; . as $c |
+		($a[] | select(.pod == $c.pod) | .bytes_received) == $c.bytes_sent)' \
+	"$TMP/control.json"
+sleep 0.3
+check "control: paused, no more pushes" test \
+	"$("$ML" control stats | jq -c '[.agents[].pushes]')" = "$(jq -c '[.agents[].pushes]' "$TMP/control.json")"
+"$ML" control resume
+sleep 0.5
+check "control: resumed" test "$("$ML" control stats | jq '[.agents[].pushes] | add')" -gt \
+	"$(jq '[.agents[].pushes] | add' "$TMP/control.json")"
 
 # `up` over a running lab replaces it.
 "$ML" up sidecar >/dev/null 2>&1

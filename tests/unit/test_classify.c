@@ -169,6 +169,8 @@ static void test_l7_family(void **state)
 		"Envoy::Router::Filter::decodeHeaders",
 		"Envoy::Router::RouteMatcher::route",
 		"Envoy::Upstream::ClusterManagerImpl::getThreadLocalCluster",
+		"Envoy::Upstream::ClusterManagerImpl::ThreadLocalClusterManagerImpl::ClusterEntry::httpConnPool",
+		"Envoy::Upstream::LoadBalancerBase::chooseHost",
 		"Envoy::Extensions::HttpFilters::RBACFilter::RoleBasedAccessControlFilter::decodeHeaders",
 		"proxy_wasm::ContextBase::onRequestHeaders",
 		"Envoy::Stats::ThreadLocalStoreImpl::counterFromStatNameWithTags",
@@ -184,6 +186,44 @@ static void test_l7_family(void **state)
 	};
 
 	expect_user("l7", syms);
+}
+
+static void test_config_family(void **state)
+{
+	static const char *const syms[] = {
+		"Envoy::Config::GrpcMuxImpl::onDiscoveryResponse",
+		"Envoy::Config::GrpcSubscriptionImpl::onConfigUpdate",
+		"Envoy::Config::Utility::translateOpaqueConfig",
+		"Envoy::Upstream::ClusterManagerImpl::addOrUpdateCluster",
+		"Envoy::Upstream::CdsApiImpl::onConfigUpdate",
+		"Envoy::Router::RdsRouteConfigSubscription::onConfigUpdate",
+		"Envoy::Server::LdsApiImpl::onConfigUpdate",
+		"Envoy::Server::ListenerManagerImpl::addOrUpdateListener",
+		"Envoy::Secret::SdsApi::onConfigUpdate",
+		"linkerd_proxy_api_resolve::resolve::Resolve<S>::call",
+		"<linkerd2_proxy_api::destination::Update as prost::message::Message>::merge_field",
+		"linkerd_app_outbound::discover::spawn_synthesized_profile_policy",
+		"linkerd_app_inbound::policy::api::Api<S>::call",
+		"istio.io/istio/pkg/istio-agent.(*XdsProxy).handleUpstreamResponse",
+		"istio.io/istio/pkg/istio-agent/xds.(*Proxy).Send",
+		"meshlab_config_parse", "meshlab_config_apply",
+		NULL,
+	};
+	struct frame u[4];
+
+	expect_user("config", syms);
+	/* Protobuf parsing, and what it calls, goes with the xDS update
+	 * it decodes. */
+	u[0] = user_frame("malloc", "libc.so.6");
+	u[1] = user_frame("google::protobuf::internal::TcParser::ParseLoop",
+			  "envoy");
+	u[2] = user_frame("Envoy::Config::GrpcMuxImpl::onDiscoveryResponse",
+			  "envoy");
+	u[3] = user_frame("Envoy::Grpc::AsyncStreamImpl::onData", "envoy");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 4), CAT_CONFIG);
+	u[0] = user_frame(NULL, "libc.so.6");
+	u[1] = user_frame("meshlab_config_apply", "meshlab-agent");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_CONFIG);
 }
 
 static void test_l4_family(void **state)
@@ -500,6 +540,7 @@ int main(void)
 		cmocka_unit_test(test_tls_dso),
 		cmocka_unit_test(test_http_family),
 		cmocka_unit_test(test_l7_family),
+		cmocka_unit_test(test_config_family),
 		cmocka_unit_test(test_l4_family),
 		cmocka_unit_test(test_sched_alloc_syscall_family),
 		cmocka_unit_test(test_kernel_buckets),

@@ -100,6 +100,8 @@ static void test_istio_pod(void **state)
 			    "pod/1b4e28ba-2fa1-11d2-883f-0016d3cca427/bbbbbbbbbbbb");
 	assert_int_equal(side->role, ROLE_SIDECAR);
 	assert_int_equal(side->mesh, MESH_ISTIO);
+	/* pilot-agent, seen before Envoy, is its agent: Envoy names it. */
+	assert_string_equal(side->name, "envoy");
 	assert_int_equal(side->npids, 3);
 	assert_int_equal(side->m.cpu_ns, 321000000);
 	assert_int_equal(side->m.bytes_sent, 5100);
@@ -112,9 +114,37 @@ static void test_istio_pod(void **state)
 	assert_int_equal(app->pod.runtime, RUNTIME_CONTAINERD);
 	assert_int_equal(app->pod.qos, QOS_BURSTABLE);
 
-	for (size_t i = 0; i < run->nprocs; i++)
+	for (size_t i = 0; i < run->nprocs; i++) {
 		assert_ptr_equal(&run->comps[run->procs[i].component],
 				 run->procs[i].pid == 20 ? app : side);
+		assert_int_equal(run->procs[i].agent, run->procs[i].pid == 11);
+	}
+}
+
+/* A container seen only through its agent is named after it, until its
+ * proxy shows up; the control plane is a mesh component of its own. */
+static void test_agent_and_control_plane(void **state)
+{
+	struct fixture *f = *state;
+	struct run *run = &f->run;
+	const struct component *c;
+
+	add(run, 11, 1, "pilot-agent", "/usr/local/bin/pilot-agent",
+	    POD_A CTR_PROXY ".scope", 20, 0);
+	add(run, 40, 1, "pilot-discovery", "/usr/local/bin/pilot-discovery",
+	    POD_B CTR_ZT ".scope", 900, 0);
+	add(run, 41, 1, "nginx", "/usr/sbin/nginx", POD_B CTR_APP ".scope", 999, 0);
+	assert_int_equal(attribute(run, &f->rules), 0);
+	c = by_id_prefix(run, "pod/1b4e28ba");
+	assert_string_equal(c->name, "pilot-agent");
+	assert_int_equal(c->role, ROLE_SIDECAR);
+	c = by_name(run, "istiod");
+	assert_non_null(c);
+	assert_int_equal(c->role, ROLE_CONTROL_PLANE);
+	assert_int_equal(c->mesh, MESH_ISTIO);
+	/* After the sidecar, before the apps, whatever their CPU. */
+	assert_ptr_equal(c, &run->comps[1]);
+	assert_string_equal(run->comps[2].name, "nginx");
 }
 
 static void test_node_and_host(void **state)
@@ -228,6 +258,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_istio_pod, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_and_control_plane, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_node_and_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_user_rule_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exited_keep_numbers, setup, teardown),

@@ -678,6 +678,97 @@ static void test_print(void **state)
 	run_free(&mesh);
 }
 
+/* The worked example's mesh run, with a control plane: istiod (2 s of
+ * CPU) in a pod of its own; the sidecar spent a fifth of its 3 s on
+ * configuration and moved 10 MiB with control peers; the frontend's pod
+ * (with the sidecar) and another app's: 2 pods served. */
+static void control_run(struct run *run, bool profiled)
+{
+	struct component *c;
+
+	mesh_run(run);
+	for (size_t i = 0; i < run->ncomps; i++) {
+		c = &run->comps[i];
+		if (strcmp(c->name, "frontend") && strcmp(c->name, "istio-proxy"))
+			continue;
+		c->in_pod = true;
+		snprintf(c->pod.pod_uid, sizeof(c->pod.pod_uid), "p1");
+		if (c->role != ROLE_SIDECAR)
+			continue;
+		c->m.peer[PEER_CONTROL].bytes_sent = 1 * MIB_B;
+		c->m.peer[PEER_CONTROL].bytes_recv = 9 * MIB_B;
+		c->m.peer[PEER_MESH].bytes_recv = 50 * MIB_B;
+		c->m.cpu_samples = profiled ? 100 : 0;
+		c->m.cat_samples[CAT_CONFIG] = profiled ? 20 : 0;
+	}
+	add_comp(run, "istiod", ROLE_CONTROL_PLANE, &(struct metrics){
+		.cpu_ns = 2 * NS });
+	c = &run->comps[run->ncomps - 1];
+	c->in_pod = true;
+	snprintf(c->pod.pod_uid, sizeof(c->pod.pod_uid), "cp");
+	add_comp(run, "other-app", ROLE_APP, &(struct metrics){ .cpu_ns = 0 });
+	c = &run->comps[run->ncomps - 1];
+	c->in_pod = true;
+	snprintf(c->pod.pod_uid, sizeof(c->pod.pod_uid), "p2");
+}
+
+static void test_control(void **state)
+{
+	struct run base, mesh;
+	struct meshmark mm;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	control_run(&mesh, true);
+	assert_int_equal(meshmark_single(&mesh, NULL, &mm), 0);
+	assert_int_equal(mm.control.pods, 2);
+	assert_float_equal(mm.control.control_plane_seconds, 2, EPS);
+	assert_float_equal(mm.control.config_seconds, 0.6, EPS);
+	assert_float_equal(mm.control.cpu_seconds, 2.6, EPS);
+	assert_float_equal(mm.control.bytes, 10.0 * MIB_B, EPS);
+	/* 2.6 s / 10 s / 2 pods x 1000; 10 MiB / 10 s / 2 pods x 1000 */
+	assert_float_equal(mm.control.vcpu_per_1000_pods, 130, EPS);
+	assert_float_equal(mm.control.mibps_per_1000_pods, 500, EPS);
+	/* of the mesh's 6 s: sidecar 3, node agent 1, istiod 2 */
+	assert_float_equal(mm.control.share, 2.6 / 6, EPS);
+	f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	meshmark_print(f, &mm);
+	fclose(f);
+	assert_non_null(strstr(buf, "control: 130 vCPU, 500 MiB/s per 1000 pods (2 pods; control plane 2.000 s, config 0.6 s of CPU; 43.3% of the mesh's CPU)"));
+	free(buf);
+	meshmark_free(&mm);
+
+	/* Compare: of the workload's CPU overhead, 0.6 - 0.2 s per 1000
+	 * requests; the control plane's 2.6 s is 0.13 of them. */
+	base_run(&base);
+	assert_int_equal(meshmark_compare(&base, &mesh, NULL, &mm), 0);
+	assert_float_equal(mm.control.share, 0.13 / 0.4, EPS);
+	assert_float_equal(mm.control.vcpu_per_1000_pods, 130, EPS);
+	meshmark_free(&mm);
+	run_free(&mesh);
+
+	/* Without a profile only the control plane's own CPU counts. */
+	control_run(&mesh, false);
+	assert_int_equal(meshmark_single(&mesh, NULL, &mm), 0);
+	assert_true(isnan(mm.control.config_seconds));
+	assert_float_equal(mm.control.cpu_seconds, 2, EPS);
+	assert_true(has_note(&mm, "config CPU needs a CPU profile"));
+	meshmark_free(&mm);
+	run_free(&mesh);
+
+	/* No pods served: no figure per 1000 pods, said so. */
+	mesh_run(&mesh);
+	assert_int_equal(meshmark_single(&mesh, NULL, &mm), 0);
+	assert_int_equal(mm.control.pods, 0);
+	assert_true(isnan(mm.control.vcpu_per_1000_pods));
+	assert_true(has_note(&mm, "no pods served on this node"));
+	meshmark_free(&mm);
+	run_free(&mesh);
+	run_free(&base);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -697,6 +788,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_print),
+		cmocka_unit_test(test_control),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

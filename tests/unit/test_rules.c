@@ -60,7 +60,8 @@ static void parse_err(const char *text, const char *want)
 static void test_names(void **state)
 {
 	static const char *const roles[] = {
-		"app", "sidecar", "node-proxy", "node-agent", "system", "other",
+		"app", "sidecar", "node-proxy", "node-agent", "control-plane",
+		"system", "other",
 	};
 	static const char *const meshes[] = {
 		"none", "istio", "istio-ambient", "linkerd", "cilium",
@@ -157,8 +158,10 @@ static void test_parse_all_roles_and_meshes(void **state)
 		 "comm=c role=node-proxy mesh=istio-ambient\n"
 		 "comm=d role=node-agent mesh=linkerd\n"
 		 "comm=e role=system mesh=cilium\n"
-		 "comm=f role=other\n");
-	assert_int_equal(rs.len, 6);
+		 "comm=f role=other\n"
+		 "comm=g role=control-plane mesh=istio\n");
+	assert_int_equal(rs.len, 7);
+	assert_int_equal(rs.rules[6].role, ROLE_CONTROL_PLANE);
 	assert_int_equal(rs.rules[0].role, ROLE_APP);
 	assert_int_equal(rs.rules[1].role, ROLE_SIDECAR);
 	assert_int_equal(rs.rules[2].role, ROLE_NODE_PROXY);
@@ -228,7 +231,7 @@ static void test_errors(void **state)
 		  "t.rules:4: missing role=");
 	parse_err("comm=x role=proxy\n",
 		  "t.rules:1: unknown role 'proxy' (expected app, sidecar, "
-		  "node-proxy, node-agent, system or other)");
+		  "node-proxy, node-agent, control-plane, system or other)");
 	parse_err("comm=x role=app mesh=consul\n",
 		  "t.rules:1: unknown mesh 'consul' (expected none, istio, "
 		  "istio-ambient, linkerd or cilium)");
@@ -253,6 +256,96 @@ static void test_errors(void **state)
 	parse_err("comm=\"a\"b role=app\n",
 		  "t.rules:1: unexpected 'b' after closing quote of comm=");
 	parse_err("COMM=x role=app\n", "t.rules:1: unknown key 'COMM'");
+}
+
+static void test_part(void **state)
+{
+	struct ruleset rs;
+
+	parse_ok(&rs,
+		 "comm=agent cgroup=*pod* role=sidecar part=agent\n"
+		 "comm=proxy role=sidecar part=proxy\n"
+		 "comm=other role=sidecar\n");
+	assert_true(rs.rules[0].agent);
+	assert_false(rs.rules[1].agent);
+	assert_false(rs.rules[2].agent);
+	rules_free(&rs);
+	parse_err("comm=x role=sidecar part=helper\n",
+		  "t.rules:1: unknown part 'helper' (expected proxy or agent)");
+}
+
+static void test_peer_rules(void **state)
+{
+	static const __u8 v4[16] = {
+		[10] = 0xff, [11] = 0xff, 10, 96, 0, 12,
+	};
+	static const __u8 v6[16] = { 0xfd, [15] = 0x10 };
+	struct ruleset rs;
+
+	parse_ok(&rs,
+		 "comm=x role=app\n"
+		 "peer=control addr=10.96.0.12 port=15012 # istiod's ClusterIP\n"
+		 "port=8080 peer=mesh mesh=linkerd\n"
+		 "peer=control addr=fd00::10 port=9000\n"
+		 "peer=app port=9901\n");
+	assert_int_equal(rs.len, 1);
+	assert_int_equal(rs.npeers, 4);
+	assert_memory_equal(rs.peers[0].key.addr, v4, 16);
+	assert_int_equal(rs.peers[0].key.port, 15012);
+	assert_int_equal(rs.peers[0].key.mesh, 0);
+	assert_int_equal(rs.peers[0].class, PEER_CONTROL);
+	assert_int_equal(rs.peers[0].line, 2);
+	assert_int_equal(rs.peers[1].key.port, 8080);
+	assert_int_equal(rs.peers[1].key.mesh, MESH_LINKERD);
+	assert_int_equal(rs.peers[1].class, PEER_MESH);
+	assert_memory_equal(rs.peers[2].key.addr, v6, 16);
+	assert_int_equal(rs.peers[3].class, PEER_APP);
+	assert_int_equal(rs.peers[3].key.mesh, 0);
+	/* The built-in ports follow: the user's rules come first. */
+	assert_int_equal(rules_add_builtin(&rs), 0);
+	assert_true(rs.npeers > 4);
+	assert_int_equal(rs.peers[4].line, 0);
+	rules_free(&rs);
+	assert_null(rs.peers);
+}
+
+static void test_peer_errors(void **state)
+{
+	parse_err("peer=ctrl port=1\n",
+		  "t.rules:1: unknown peer class 'ctrl' (expected app, mesh, control or other)");
+	parse_err("peer=control\n", "t.rules:1: peer= needs port=");
+	parse_err("peer=control port=0\n",
+		  "t.rules:1: port '0' is not a number in 1..65535");
+	parse_err("peer=control port=65536\n",
+		  "t.rules:1: port '65536' is not a number in 1..65535");
+	parse_err("peer=control port=80x\n",
+		  "t.rules:1: port '80x' is not a number in 1..65535");
+	parse_err("peer=control port=80 addr=10.0.0\n",
+		  "t.rules:1: addr '10.0.0' is not an IPv4 or IPv6 address");
+	parse_err("peer=control port=80 addr=10.0.0.1 mesh=istio\n",
+		  "t.rules:1: mesh= with addr=: a rule for an address applies to every process");
+	parse_err("peer=control port=80 mesh=consul\n",
+		  "t.rules:1: unknown mesh 'consul' (expected none, istio, istio-ambient, linkerd or cilium)");
+	parse_err("peer=control port=80 comm=x\n",
+		  "t.rules:1: comm= in a peer rule (it takes peer=, port=, addr= and mesh=)");
+	parse_err("peer=control port=80 role=app\n",
+		  "t.rules:1: role= in a peer rule (it takes peer=, port=, addr= and mesh=)");
+	parse_err("comm=x role=app port=80\n", "t.rules:1: port= without peer=");
+	parse_err("comm=x role=app addr=::1\n", "t.rules:1: addr= without peer=");
+}
+
+/* A bad line leaves the peer rules as they were too. */
+static void test_peer_error_adds_nothing(void **state)
+{
+	struct ruleset rs;
+	char err[ERR_LEN];
+
+	parse_ok(&rs, "peer=control port=1\n");
+	assert_int_equal(rules_parse(&rs, "peer=control port=2\npeer=x port=3\n",
+				     "more.rules", err, sizeof(err)), -1);
+	assert_int_equal(rs.npeers, 1);
+	assert_int_equal(rs.peers[0].key.port, 1);
+	rules_free(&rs);
 }
 
 /* The first bad line is reported and the ruleset is left as it was. */
@@ -343,6 +436,17 @@ static void test_builtin(void **state)
 		{ "x", "/usr/local/bin/ztunnel", ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel" },
 		{ "cilium-agent", "", ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
 		{ "x", "/usr/bin/cilium-agent", ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
+		{ "pilot-discovery", "", ROLE_CONTROL_PLANE, MESH_ISTIO, "istiod" },
+		{ "x", "/usr/local/bin/pilot-discovery", ROLE_CONTROL_PLANE, MESH_ISTIO, "istiod" },
+		/* The kernel's comm keeps 15 characters of the name. */
+		{ "linkerd-destina", "", ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-destination" },
+		{ "x", "/linkerd-destination", ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-destination" },
+		{ "linkerd-identit", "", ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-identity" },
+		{ "x", "/usr/bin/linkerd-identity", ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-identity" },
+		{ "linkerd-proxy-i", "", ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-proxy-injector" },
+		{ "x", "/linkerd-proxy-injector", ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-proxy-injector" },
+		{ "cilium-operator", "", ROLE_CONTROL_PLANE, MESH_CILIUM, "cilium-operator" },
+		{ "x", "/usr/bin/cilium-operator-generic", ROLE_CONTROL_PLANE, MESH_CILIUM, "cilium-operator" },
 	};
 	struct ruleset rs = { 0 };
 	const struct rule *r;
@@ -363,6 +467,9 @@ static void test_builtin(void **state)
 		assert_int_equal(r->mesh, cases[i].mesh);
 		assert_string_equal(r->name, cases[i].name);
 	}
+	/* pilot-agent is its sidecar's agent; Envoy is the proxy. */
+	assert_true(match3(&rs, "pilot-agent", "", "")->agent);
+	assert_false(match3(&rs, "envoy", "", "")->agent);
 	/* Not an istio sidecar, whichever way it is matched. */
 	r = match3(&rs, "cilium-envoy", "/usr/bin/cilium-envoy", "");
 	assert_int_equal(r->mesh, MESH_CILIUM);
@@ -396,7 +503,7 @@ static void test_builtin_pods(void **state)
 		{ "kube-system", "cilium-8xw2m", "cilium-agent",
 		  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
 		{ "kube-system", "cilium-operator-6d9f7-q2x4z", "cilium-operator",
-		  ROLE_OTHER, MESH_CILIUM, "cilium-operator" },
+		  ROLE_CONTROL_PLANE, MESH_CILIUM, "cilium-operator" },
 	};
 	struct ruleset rs = { 0 };
 	const struct rule *r;
@@ -409,7 +516,14 @@ static void test_builtin_pods(void **state)
 		assert_int_equal(r->role, cases[i].role);
 		assert_int_equal(r->mesh, cases[i].mesh);
 		assert_string_equal(r->name, cases[i].name);
+		assert_false(r->agent);
 	}
+	/* pilot-agent in istio-proxy is the sidecar's agent. */
+	r = match_pod(&rs, "default", "reviews-v1-5b8d9c7f4-xk2pl",
+		      "istio-proxy", "pilot-agent");
+	assert_non_null(r);
+	assert_true(r->agent);
+	assert_string_equal(r->name, "istio-proxy");
 	/* Node proxies only in their mesh's namespace; apps are no one's. */
 	assert_null(match_pod(&rs, "default", "ztunnel-x7k2p", "app", "haproxy"));
 	assert_null(match_pod(&rs, "default", "cilium-8xw2m", "app", "haproxy"));
@@ -489,7 +603,8 @@ static void test_load(void **state)
 	fclose(f);
 	assert_int_equal(rules_load(&rs, path, err, sizeof(err)), -1);
 	snprintf(want, sizeof(want), "%s:1: unknown role 'bogus' (expected "
-		 "app, sidecar, node-proxy, node-agent, system or other)", path);
+		 "app, sidecar, node-proxy, node-agent, control-plane, system or other)",
+		 path);
 	assert_string_equal(err, want);
 	assert_int_equal(rs.len, 1);
 	unlink(path);
@@ -545,6 +660,10 @@ int main(void)
 		cmocka_unit_test(test_quoting),
 		cmocka_unit_test(test_name_length),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_part),
+		cmocka_unit_test(test_peer_rules),
+		cmocka_unit_test(test_peer_errors),
+		cmocka_unit_test(test_peer_error_adds_nothing),
 		cmocka_unit_test(test_error_adds_nothing),
 		cmocka_unit_test(test_error_buffer),
 		cmocka_unit_test(test_match_semantics),

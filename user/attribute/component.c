@@ -11,6 +11,7 @@ struct verdict {
 	enum mesh mesh;
 	char name[RULE_NAME_LEN];
 	bool by_rule;
+	bool agent;		/* the rule's part=agent */
 };
 
 static bool is_kernel_thread(const struct process *p)
@@ -32,6 +33,7 @@ static void judge(const struct process *p, const struct ruleset *rules,
 		v->role = r->role;
 		v->mesh = r->mesh;
 		v->by_rule = true;
+		v->agent = r->agent;
 		if (r->name[0])
 			snprintf(v->name, sizeof(v->name), "%s", r->name);
 	} else if (p->in_pod) {
@@ -97,15 +99,20 @@ static int place(struct run *run, struct process *p,
 		c->mesh = v.mesh;
 		c->in_pod = p->in_pod;
 		c->pod = p->pod;
+		c->agent_named = v.agent;
 		idx = c - run->comps;
-	} else if (v.by_rule && run->comps[idx].role == ROLE_APP) {
-		/* A container is what its proxy makes it, not its shell. */
+	} else if (v.by_rule && (run->comps[idx].role == ROLE_APP ||
+				 (run->comps[idx].agent_named && !v.agent))) {
+		/* A container is what its proxy makes it, not its shell,
+		 * nor its agent (pilot-agent starts Envoy: it is seen first). */
 		c = &run->comps[idx];
 		c->role = v.role;
 		c->mesh = v.mesh;
+		c->agent_named = v.agent;
 		snprintf(c->name, sizeof(c->name), "%s", v.name);
 	}
 	c = &run->comps[idx];
+	p->agent = v.agent;
 	if (metrics_add(&c->m, &p->m))
 		return -ENOMEM;
 	p->component = idx;
@@ -136,8 +143,8 @@ static int role_rank(enum role r)
 {
 	static const int rank[ROLE_MAX] = {
 		[ROLE_SIDECAR] = 0, [ROLE_NODE_PROXY] = 1,
-		[ROLE_NODE_AGENT] = 2, [ROLE_APP] = 3,
-		[ROLE_SYSTEM] = 4, [ROLE_OTHER] = 5,
+		[ROLE_NODE_AGENT] = 2, [ROLE_CONTROL_PLANE] = 3,
+		[ROLE_APP] = 4, [ROLE_SYSTEM] = 5, [ROLE_OTHER] = 6,
 	};
 
 	return rank[r];

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Rules that map a process to a mesh component role. The file format is
- * described in docs/rules.md; in short, one rule per line made of
- * key=value tokens, e.g.
+ * Rules that map a process to a mesh component role, and sockets' peers
+ * to classes. The file format is described in docs/rules.md; in short,
+ * one rule per line made of key=value tokens, e.g.
  *
  *	comm=haproxy cgroup=*kubepods*pod* role=sidecar mesh=istio
+ *	peer=control addr=10.96.0.12 port=15012
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdbool.h>
@@ -13,8 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "array.h"
 #include "rules.h"
 #include "textfile.h"
+#include "peer.h"		/* after the types rules.h brings */
 
 static void rules_free_one(struct rule *r)
 {
@@ -27,21 +31,36 @@ static void rules_free_one(struct rule *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* Drop the rules from index @len on, so a failed parse adds nothing. */
-static void rules_truncate(struct ruleset *rs, size_t len)
+/* Drop the rules from index @len on, and the peer rules from @npeers,
+ * so a failed parse adds nothing. */
+static void rules_truncate(struct ruleset *rs, size_t len, size_t npeers)
 {
 	while (rs->len > len)
 		rules_free_one(&rs->rules[--rs->len]);
+	rs->npeers = npeers;
 }
 
 void rules_free(struct ruleset *rs)
 {
 	if (!rs)
 		return;
-	rules_truncate(rs, 0);
+	rules_truncate(rs, 0, 0);
 	free(rs->rules);
+	free(rs->peers);
 	rs->rules = NULL;
-	rs->cap = 0;
+	rs->peers = NULL;
+	rs->cap = rs->peers_cap = 0;
+}
+
+static int peers_append(struct ruleset *rs, const struct peer_rule *p)
+{
+	struct peer_rule *slot = array_push((void **)&rs->peers, &rs->npeers,
+					    &rs->peers_cap, sizeof(*slot));
+
+	if (!slot)
+		return -1;
+	*slot = *p;
+	return 0;
 }
 
 /* Takes ownership of @r's strings, also on failure. */
@@ -147,7 +166,8 @@ static int rules_value(struct text_pos *ctx, const char **pp,
 /* The values of one rule line, before they are checked. */
 struct rules_line {
 	char *comm, *exe, *cgroup, *namespace, *pod, *container;
-	char *role, *mesh, *name;
+	char *role, *mesh, *name, *part;
+	char *peer, *port, *addr;
 };
 
 static void rules_line_free(struct rules_line *l)
@@ -161,6 +181,10 @@ static void rules_line_free(struct rules_line *l)
 	free(l->role);
 	free(l->mesh);
 	free(l->name);
+	free(l->part);
+	free(l->peer);
+	free(l->port);
+	free(l->addr);
 }
 
 static char **rules_slot(struct rules_line *l, const char *key, size_t len)
@@ -178,6 +202,10 @@ static char **rules_slot(struct rules_line *l, const char *key, size_t len)
 		{ "role", offsetof(struct rules_line, role) },
 		{ "mesh", offsetof(struct rules_line, mesh) },
 		{ "name", offsetof(struct rules_line, name) },
+		{ "part", offsetof(struct rules_line, part) },
+		{ "peer", offsetof(struct rules_line, peer) },
+		{ "port", offsetof(struct rules_line, port) },
+		{ "addr", offsetof(struct rules_line, addr) },
 	};
 	size_t i;
 
@@ -217,33 +245,112 @@ static int rules_token(struct text_pos *ctx, const char **pp,
 	return rules_value(ctx, pp, end, key, slot);
 }
 
+static int rules_mesh(struct text_pos *ctx, const char *s)
+{
+	int mesh = s ? mesh_parse(s) : MESH_NONE;
+
+	if (mesh < 0)
+		return text_error(ctx,
+			"unknown mesh '%.*s' (expected none, istio, istio-ambient, linkerd or cilium)",
+			RULES_QUOTE_MAX, s);
+	return mesh;
+}
+
+/* @s as an IPv6 address into @addr, IPv4 mapped. */
+static int rules_addr(struct text_pos *ctx, const char *s, __u8 addr[16])
+{
+	struct in_addr v4;
+
+	if (inet_pton(AF_INET6, s, addr) == 1)
+		return 0;
+	if (inet_pton(AF_INET, s, &v4) != 1)
+		return text_error(ctx,
+			"addr '%.*s' is not an IPv4 or IPv6 address",
+			RULES_QUOTE_MAX, s);
+	peer_addr_v4(addr, v4.s_addr);
+	return 0;
+}
+
+/* A peer rule: peer= with port= and addr= or mesh=, nothing else. */
+static int rules_build_peer(struct text_pos *ctx, const struct rules_line *l,
+			    struct peer_rule *p)
+{
+	static const char *const others[] = {
+		"comm", "exe", "cgroup", "namespace", "pod", "container",
+		"role", "name", "part",
+	};
+	const char *const vals[] = {
+		l->comm, l->exe, l->cgroup, l->namespace, l->pod, l->container,
+		l->role, l->name, l->part,
+	};
+	int class = peer_parse(l->peer), mesh;
+	char *end;
+	long port;
+
+	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
+		if (vals[i])
+			return text_error(ctx,
+				"%s= in a peer rule (it takes peer=, port=, addr= and mesh=)",
+				others[i]);
+	if (class < 0)
+		return text_error(ctx,
+			"unknown peer class '%.*s' (expected app, mesh, control or other)",
+			RULES_QUOTE_MAX, l->peer);
+	if (!l->port)
+		return text_error(ctx, "peer= needs port=");
+	errno = 0;
+	port = strtol(l->port, &end, 10);
+	if (errno || *end || port < 1 || port > 65535)
+		return text_error(ctx, "port '%.*s' is not a number in 1..65535",
+				 RULES_QUOTE_MAX, l->port);
+	if (l->addr && l->mesh)
+		return text_error(ctx,
+			"mesh= with addr=: a rule for an address applies to every process");
+	mesh = rules_mesh(ctx, l->mesh);
+	if (mesh < 0)
+		return -1;
+	memset(p, 0, sizeof(*p));
+	if (l->addr && rules_addr(ctx, l->addr, p->key.addr))
+		return -1;
+	p->key.port = port;
+	p->key.mesh = mesh;
+	p->class = class;
+	p->line = ctx->line;
+	return 0;
+}
+
 /* Check the values of a complete line and turn them into @r. */
 static int rules_build(struct text_pos *ctx, struct rules_line *l,
 		       struct rule *r)
 {
-	int role, mesh = MESH_NONE;
+	int role, mesh;
 
 	if (!l->comm && !l->exe && !l->cgroup && !l->namespace && !l->pod &&
 	    !l->container)
 		return text_error(ctx,
 			"no match key (need comm=, exe=, cgroup=, namespace=, pod= or container=)");
+	if (l->port || l->addr)
+		return text_error(ctx, "%s= without peer=",
+				 l->port ? "port" : "addr");
 	if (!l->role)
 		return text_error(ctx, "missing role=");
 	role = role_parse(l->role);
 	if (role < 0)
 		return text_error(ctx,
-			"unknown role '%.*s' (expected app, sidecar, node-proxy, node-agent, system or other)",
+			"unknown role '%.*s' (expected app, sidecar, node-proxy, node-agent, control-plane, system or other)",
 			RULES_QUOTE_MAX, l->role);
-	if (l->mesh)
-		mesh = mesh_parse(l->mesh);
+	mesh = rules_mesh(ctx, l->mesh);
 	if (mesh < 0)
-		return text_error(ctx,
-			"unknown mesh '%.*s' (expected none, istio, istio-ambient, linkerd or cilium)",
-			RULES_QUOTE_MAX, l->mesh);
+		return -1;
 	if (l->name && strlen(l->name) >= RULE_NAME_LEN)
 		return text_error(ctx, "name longer than %d characters",
 				 RULE_NAME_LEN - 1);
+	if (l->part && strcmp(l->part, "proxy") && strcmp(l->part, "agent"))
+		return text_error(ctx,
+			"unknown part '%.*s' (expected proxy or agent)",
+			RULES_QUOTE_MAX, l->part);
 	memset(r, 0, sizeof(*r));
+	r->agent = l->part && !strcmp(l->part, "agent");
 	if (l->name)
 		strcpy(r->name, l->name);
 	r->role = role;
@@ -266,6 +373,7 @@ static int rules_parse_line(struct ruleset *rs, struct text_pos *ctx,
 			    const char *p, const char *end)
 {
 	struct rules_line l = { 0 };
+	struct peer_rule pr;
 	struct rule r;
 	int ret = 0;
 
@@ -280,8 +388,15 @@ static int rules_parse_line(struct ruleset *rs, struct text_pos *ctx,
 			goto out;
 	}
 	if (!l.comm && !l.exe && !l.cgroup && !l.namespace && !l.pod &&
-	    !l.container && !l.role && !l.mesh && !l.name)
+	    !l.container && !l.role && !l.mesh && !l.name && !l.part &&
+	    !l.peer && !l.port && !l.addr)
 		goto out;
+	if (l.peer) {
+		ret = rules_build_peer(ctx, &l, &pr);
+		if (!ret && peers_append(rs, &pr))
+			ret = text_error(ctx, "out of memory");
+		goto out;
+	}
 	ret = rules_build(ctx, &l, &r);
 	if (!ret && rules_append(rs, &r))
 		ret = text_error(ctx, "out of memory");
@@ -294,7 +409,7 @@ int rules_parse(struct ruleset *rs, const char *text, const char *fname,
 		char *err, size_t err_len)
 {
 	struct text_pos ctx = { fname ? fname : "<rules>", 0, err, err_len };
-	size_t old_len = rs->len;
+	size_t old_len = rs->len, old_peers = rs->npeers;
 	const char *end;
 
 	if (err && err_len)
@@ -305,7 +420,7 @@ int rules_parse(struct ruleset *rs, const char *text, const char *fname,
 		if (!end)
 			end = text + strlen(text);
 		if (rules_parse_line(rs, &ctx, text, end)) {
-			rules_truncate(rs, old_len);
+			rules_truncate(rs, old_len, old_peers);
 			return -1;
 		}
 	}
@@ -328,12 +443,14 @@ int rules_load(struct ruleset *rs, const char *path, char *err, size_t err_len)
 /*
  * The built-ins, in order. Pods first, by the names the meshes deploy
  * them with: a sidecar container is named the same whatever it runs
- * (pilot-agent and Envoy in istio-proxy), and a node proxy's pod the
- * same on every node. ztunnel's container is istio-proxy too, so its pod
- * comes before the sidecar rule; cilium-envoy's pods before the agent's.
+ * (pilot-agent and Envoy in istio-proxy, pilot-agent as its agent), and
+ * a node proxy's pod the same on every node. ztunnel's container is
+ * istio-proxy too, so its pod comes before the sidecar rule; cilium-envoy's
+ * and cilium-operator's pods before the agent's.
  * Then processes: comm is the kernel's 15-char name of the thread, which
  * a proxy may rename (Envoy's workers are "wrk:worker_0"), so each
  * program is matched by comm and by the executable's basename.
+ * cilium-envoy comes first: the generic envoy rules would claim it.
  */
 static const struct builtin {
 	const char *namespace, *pod, *container;
@@ -341,31 +458,56 @@ static const struct builtin {
 	enum role role;
 	enum mesh mesh;
 	const char *name;
+	bool agent;
 } rules_builtin[] = {
 	{ "istio-system", "ztunnel-*", NULL, NULL, NULL,
-	  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel" },
+	  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel", false },
 	{ "kube-system", "cilium-envoy-*", NULL, NULL, NULL,
-	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy" },
+	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy", false },
 	{ "kube-system", "cilium-operator-*", NULL, NULL, NULL,
-	  ROLE_OTHER, MESH_CILIUM, "cilium-operator" },
+	  ROLE_CONTROL_PLANE, MESH_CILIUM, "cilium-operator", false },
 	{ "kube-system", "cilium-*", NULL, NULL, NULL,
-	  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
+	  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent", false },
+	{ NULL, NULL, "istio-proxy", "pilot-agent", NULL,
+	  ROLE_SIDECAR, MESH_ISTIO, "istio-proxy", true },
 	{ NULL, NULL, "istio-proxy", NULL, NULL,
-	  ROLE_SIDECAR, MESH_ISTIO, "istio-proxy" },
+	  ROLE_SIDECAR, MESH_ISTIO, "istio-proxy", false },
 	{ NULL, NULL, "linkerd-proxy", NULL, NULL,
-	  ROLE_SIDECAR, MESH_LINKERD, "linkerd-proxy" },
+	  ROLE_SIDECAR, MESH_LINKERD, "linkerd-proxy", false },
 	{ NULL, NULL, NULL, "cilium-envoy", "*/cilium-envoy",
-	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy" },
+	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy", false },
 	{ NULL, NULL, NULL, "envoy", "*/envoy",
-	  ROLE_SIDECAR, MESH_ISTIO, "envoy" },
+	  ROLE_SIDECAR, MESH_ISTIO, "envoy", false },
 	{ NULL, NULL, NULL, "pilot-agent", "*/pilot-agent",
-	  ROLE_SIDECAR, MESH_ISTIO, "pilot-agent" },
+	  ROLE_SIDECAR, MESH_ISTIO, "pilot-agent", true },
 	{ NULL, NULL, NULL, "linkerd2-proxy", "*/linkerd2-proxy",
-	  ROLE_SIDECAR, MESH_LINKERD, "linkerd2-proxy" },
+	  ROLE_SIDECAR, MESH_LINKERD, "linkerd2-proxy", false },
 	{ NULL, NULL, NULL, "ztunnel", "*/ztunnel",
-	  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel" },
+	  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel", false },
 	{ NULL, NULL, NULL, "cilium-agent", "*/cilium-agent",
-	  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
+	  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent", false },
+	{ NULL, NULL, NULL, "pilot-discovery", "*/pilot-discovery",
+	  ROLE_CONTROL_PLANE, MESH_ISTIO, "istiod", false },
+	{ NULL, NULL, NULL, "linkerd-destina", "*/linkerd-destination",
+	  ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-destination", false },
+	{ NULL, NULL, NULL, "linkerd-identit", "*/linkerd-identity",
+	  ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-identity", false },
+	{ NULL, NULL, NULL, "linkerd-proxy-i", "*/linkerd-proxy-injector",
+	  ROLE_CONTROL_PLANE, MESH_LINKERD, "linkerd-proxy-injector", false },
+	/* cilium-operator-generic, -aws, -azure...: comm keeps 15 chars. */
+	{ NULL, NULL, NULL, "cilium-operator", "*/cilium-operator*",
+	  ROLE_CONTROL_PLANE, MESH_CILIUM, "cilium-operator", false },
+};
+
+/* Where each mesh's proxies reach its control plane (docs/rules.md):
+ * istiod's xDS (plaintext, mTLS), linkerd's destination and identity. */
+static const struct {
+	enum mesh mesh;
+	__u16 port;
+} rules_builtin_ports[] = {
+	{ MESH_ISTIO, 15010 }, { MESH_ISTIO, 15012 },
+	{ MESH_ISTIO_AMBIENT, 15010 }, { MESH_ISTIO_AMBIENT, 15012 },
+	{ MESH_LINKERD, 8086 }, { MESH_LINKERD, 8080 },
 };
 
 #define RULES_NBUILTIN (sizeof(rules_builtin) / sizeof(rules_builtin[0]))
@@ -380,7 +522,7 @@ static int dup_key(char **dst, const char *src)
 static int rules_add_one(struct ruleset *rs, const struct builtin *b,
 			 bool comm)
 {
-	struct rule r = { .role = b->role, .mesh = b->mesh };
+	struct rule r = { .role = b->role, .mesh = b->mesh, .agent = b->agent };
 
 	snprintf(r.name, sizeof(r.name), "%s", b->name);
 	if (dup_key(&r.namespace, b->namespace) || dup_key(&r.pod, b->pod) ||
@@ -395,17 +537,26 @@ static int rules_add_one(struct ruleset *rs, const struct builtin *b,
 
 int rules_add_builtin(struct ruleset *rs)
 {
-	size_t old_len = rs->len, i;
+	size_t old_len = rs->len, old_peers = rs->npeers, i;
+	struct peer_rule p = { .class = PEER_CONTROL };
 
 	/* A rule's keys are ANDed, so "comm or exe" takes two rules. */
 	for (i = 0; i < RULES_NBUILTIN; i++) {
 		const struct builtin *b = &rules_builtin[i];
 
 		if (rules_add_one(rs, b, true) ||
-		    (b->exe && rules_add_one(rs, b, false))) {
-			rules_truncate(rs, old_len);
-			return -1;
-		}
+		    (b->exe && rules_add_one(rs, b, false)))
+			goto fail;
+	}
+	for (i = 0; i < sizeof(rules_builtin_ports) /
+			sizeof(rules_builtin_ports[0]); i++) {
+		p.key.mesh = rules_builtin_ports[i].mesh;
+		p.key.port = rules_builtin_ports[i].port;
+		if (peers_append(rs, &p))
+			goto fail;
 	}
 	return 0;
+fail:
+	rules_truncate(rs, old_len, old_peers);
+	return -1;
 }

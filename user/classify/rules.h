@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Rules that map a process to a mesh component role (docs/rules.md). */
+/* Rules that map a process to a mesh component role, and sockets' peers
+ * to classes (docs/rules.md). */
 #ifndef MESHPROF_RULES_H
 #define MESHPROF_RULES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "kinds.h"
 #include "run.h"
@@ -20,6 +22,16 @@ struct rule {
 	enum role role;
 	enum mesh mesh;
 	char name[RULE_NAME_LEN];	/* "" lets the component be named by comm */
+	bool agent;			/* part=agent: its component's agent
+					 * (pilot-agent), not its proxy */
+	int line;			/* 0 for built-in rules */
+};
+
+/* peer=CLASS port=N [addr=IP | mesh=M]: what a socket to that endpoint
+ * talks to (bpf/peer.h). */
+struct peer_rule {
+	struct peer_key key;
+	enum peer_class class;
 	int line;			/* 0 for built-in rules */
 };
 
@@ -27,6 +39,9 @@ struct ruleset {
 	struct rule *rules;
 	size_t len;
 	size_t cap;
+	struct peer_rule *peers;	/* first of a key wins, as rules do */
+	size_t npeers;
+	size_t peers_cap;
 };
 
 /* What is known about a process when it is matched. */
@@ -50,7 +65,8 @@ int rules_parse(struct ruleset *rs, const char *text, const char *fname,
 		char *err, size_t err_len);
 /* As rules_parse, from a file; unreadable files are errors too. */
 int rules_load(struct ruleset *rs, const char *path, char *err, size_t err_len);
-/* Append meshprof's built-in rules (after any user rules: first match wins). */
+/* Append meshprof's built-in rules, and the well-known control-plane
+ * ports of each mesh (after any user rules: first match wins). */
 int rules_add_builtin(struct ruleset *rs);
 const struct rule *rules_match(const struct ruleset *rs,
 			       const struct proc_facts *p);

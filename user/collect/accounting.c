@@ -240,6 +240,7 @@ static void size_slots(struct meshprof_bpf *s, unsigned int n)
 	bpf_map__set_max_entries(s->maps.proc_free, n);
 	bpf_map__set_max_entries(s->maps.proc_stats, n + 1);
 	bpf_map__set_max_entries(s->maps.runq_hists, n + 1);
+	bpf_map__set_max_entries(s->maps.peer_procs, n);
 }
 
 /* A fresh skeleton with the choices made: libbpf loads an object once. */
@@ -348,6 +349,8 @@ int accounting_open(struct accounting **ap, const struct accounting_opts *o,
 	if (load(a, probes, err, err_len))
 		return -1;
 	name_probes(a, probes);
+	if (!a->skel->rodata->sock_local)
+		probes->unavailable |= GAP_BIT(GAP_PEERS_UNIX);
 	e = accounting_fill_slots(a);
 	if (e) {
 		snprintf(err, err_len, "filling the slot queues: %s",

@@ -63,7 +63,8 @@ struct bpf_object *accounting_object(const struct accounting *a);
 int accounting_lifecycle_fd(const struct accounting *a);
 
 /* Each process the maps hold, with what they hold of it: cumulative since
- * it was first counted. Unset parts are left as they are. */
+ * it was first counted (counters: NKCOUNTERS, struct proc_stats). Unset
+ * parts are left as they are. */
 typedef void (*counters_fn)(void *ctx, uint32_t tgid, const uint64_t *counter);
 typedef void (*runq_fn)(void *ctx, uint32_t tgid, const uint32_t *slots);
 typedef void (*lat_fn)(void *ctx, uint32_t tgid, enum lat_kind kind,
@@ -81,6 +82,13 @@ int accounting_read_all(struct accounting *a, const struct accounting_reader *r)
  * numbers, once it has exited. */
 int accounting_harvest(struct accounting *a, uint32_t tgid,
 		       const struct accounting_reader *r);
+/* Tells the programs what a socket to @key talks to (bpf/peer.h); @class
+ * < 0 forgets @key. -errno. */
+int accounting_peer_rule(struct accounting *a, const struct peer_key *key,
+			 int class);
+/* Tells them what @tgid is to its peers; NULL forgets it. -errno. */
+int accounting_peer_proc(struct accounting *a, uint32_t tgid,
+			 const struct peer_proc *p);
 /* Cumulative drops by reason, summed over CPUs. */
 void accounting_drops(struct accounting *a, uint64_t drops[DROP_MAX]);
 /* Starts every CPU's slice at @now_ns, for threads not seen yet. */

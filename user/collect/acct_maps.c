@@ -75,9 +75,9 @@ static void read_counters(struct accounting *a, uint32_t tgid, uint32_t slot,
 	if (bpf_map_lookup_elem(bpf_map__fd(a->skel->maps.proc_stats), &slot,
 				a->percpu))
 		return;
-	memset(sum.counter, 0, sizeof(sum.counter));
+	memset(sum.kcounter, 0, sizeof(sum.kcounter));
 	metrics_add_percpu(&sum, a->percpu, a->ncpus);
-	r->counters(r->ctx, tgid, sum.counter);
+	r->counters(r->ctx, tgid, sum.kcounter);
 }
 
 static void read_runq(struct accounting *a, uint32_t tgid, uint32_t slot,
@@ -162,6 +162,29 @@ int accounting_harvest(struct accounting *a, uint32_t tgid,
 		slot_release(lats, tgid, slot);
 	}
 	return 0;
+}
+
+int accounting_peer_rule(struct accounting *a, const struct peer_key *key,
+			 int class)
+{
+	int fd = bpf_map__fd(a->skel->maps.peer_rules);
+	__u8 c = class;
+
+	if (class < 0)
+		return bpf_map_delete_elem(fd, key) && errno != ENOENT ?
+		       -errno : 0;
+	return bpf_map_update_elem(fd, key, &c, BPF_ANY) ? -errno : 0;
+}
+
+int accounting_peer_proc(struct accounting *a, uint32_t tgid,
+			 const struct peer_proc *p)
+{
+	int fd = bpf_map__fd(a->skel->maps.peer_procs);
+
+	if (!p)
+		return bpf_map_delete_elem(fd, &tgid) && errno != ENOENT ?
+		       -errno : 0;
+	return bpf_map_update_elem(fd, &tgid, p, BPF_ANY) ? -errno : 0;
 }
 
 void accounting_drops(struct accounting *a, uint64_t drops[DROP_MAX])

@@ -17,6 +17,7 @@
 #include "clock.h"
 #include "engine.h"
 #include "kubelet.h"
+#include "peerfeed.h"
 #include "pidmap.h"
 #include "procinfo.h"
 #include "sampler.h"
@@ -41,7 +42,7 @@ struct tracked {
 	bool pending;			/* exited, final numbers not read */
 	bool done;			/* final numbers read: forget it */
 	bool active;			/* did something since the last read */
-	uint64_t prev[NCOUNTERS];
+	uint64_t prev[NKCOUNTERS];
 	uint32_t prev_runq[MAX_SLOTS];
 	struct lat_prev *prev_lat[LAT_KINDS];
 };
@@ -50,6 +51,7 @@ struct engine {
 	struct engine_opts opts;
 	struct accounting *acct;
 	struct accounting_probes probes;
+	struct peer_feed *peers;
 	struct ring_buffer *rb;
 	struct profiler *prof;
 	struct tracked *procs;
@@ -119,16 +121,20 @@ static struct tracked *slot_new(struct engine *e, uint32_t pid)
 	return t;
 }
 
-/* Identity from /proc, and what the profile and memory sampling do with
- * it: memory counts only for what MeshMark compares. */
+/* Identity from /proc, and what the sockets' peers, the profile and
+ * memory sampling do with it: memory counts only for what MeshMark
+ * compares. */
 static void identify(struct engine *e, struct tracked *t)
 {
 	struct proc_facts facts;
+	const struct rule *r;
 
 	procinfo_fill(&t->p);
 	kubelet_name(&e->kubelet, &t->p.pod);
 	proc_facts_of(&facts, &t->p);
-	t->of_interest = t->p.in_pod || rules_match(e->opts.rules, &facts);
+	r = rules_match(e->opts.rules, &facts);
+	peer_feed_process(e->peers, t->p.pid, r, t->p.in_pod);
+	t->of_interest = t->p.in_pod || r;
 	if (!e->prof || !t->of_interest)
 		return;
 	/* Others are described when first sampled (profile_poll). */
@@ -155,6 +161,7 @@ static void slot_free(struct engine *e, struct tracked *t)
 
 	if (pidmap_get(&e->index, t->p.pid) == (int)idx) {
 		pidmap_del(&e->index, t->p.pid);
+		peer_feed_forget(e->peers, t->p.pid);
 		if (e->prof)
 			profile_forget(e->prof, t->p.pid);
 	}
@@ -192,10 +199,10 @@ static void on_counters(void *ctx, uint32_t tgid, const uint64_t *counter)
 {
 	struct tracked *t = target(ctx, tgid);
 
-	for (int i = 0; t && i < NCOUNTERS; i++) {
+	for (int i = 0; t && i < NKCOUNTERS; i++) {
 		uint64_t d = gained(counter[i], t->prev[i]);
 
-		t->p.m.counter[i] += d;
+		t->p.m.kcounter[i] += d;
 		t->active |= d != 0;
 		t->prev[i] = counter[i];
 	}
@@ -367,6 +374,7 @@ static void sample_memory(struct engine *e)
 	}
 	e->mem_rounds++;
 	e->next_mem_ns = mono_ns() + MEM_SAMPLE_NS;
+	peer_feed_refresh(e->peers);
 }
 
 /* Credits each CPU's current task with its slice up to the window's end:
@@ -635,7 +643,8 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 		snprintf(err, err_len, "out of memory");
 		return -1;
 	}
-	if (accounting_open(&e->acct, &e->opts.acct, &e->probes, err, err_len))
+	if (accounting_open(&e->acct, &e->opts.acct, &e->probes, err, err_len) ||
+	    peer_feed_open(&e->peers, e->acct, o->rules, err, err_len))
 		return -1;
 	e->slices = calloc(accounting_ncpus(e->acct), sizeof(*e->slices));
 	e->rb = ring_buffer__new(accounting_lifecycle_fd(e->acct), on_event, e,
@@ -668,6 +677,7 @@ void engine_close(struct engine *e)
 		return;
 	ring_buffer__free(e->rb);
 	profile_free(e->prof);
+	peer_feed_close(e->peers);
 	accounting_close(e->acct);
 	for (size_t i = 0; i < e->nprocs; i++) {
 		for (int k = 0; k < LAT_KINDS; k++)

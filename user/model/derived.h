@@ -134,6 +134,26 @@ struct mm_component {
 					 * in single mode or without overhead */
 };
 
+/*
+ * The control plane's part of the mesh (docs/meshmark.md): the
+ * control-plane components' CPU plus what the rest of the mesh spends
+ * applying their configuration (CPU category config), and the rest of
+ * the mesh's traffic with a control plane, per 1000 pods the mesh serves
+ * on the node.
+ */
+struct mm_control {
+	size_t pods;			/* app and sidecar pods; 0: none */
+	double cpu_seconds;		/* control plane + config */
+	double control_plane_seconds;
+	double config_seconds;		/* NAN without a CPU profile */
+	double bytes;			/* sent + received, control peers */
+	double vcpu_per_1000_pods;	/* NAN when no pods or no window */
+	double mibps_per_1000_pods;
+	double share;			/* of the mesh's CPU (single) or of the
+					 * workload's CPU overhead (compare);
+					 * NAN when there is none */
+};
+
 struct meshmark {
 	enum mm_mode mode;
 	double score;			/* 0..100; NAN on error */
@@ -148,6 +168,7 @@ struct meshmark {
 	double vcpu_node_agent;
 	double vcpu_total;
 	double mib_per_proxy;		/* mean rss of sidecars/node proxies */
+	struct mm_control control;
 	char notes[MM_NOTES_MAX][MM_NOTE_LEN];
 	size_t nnotes;
 	char error[MM_NOTE_LEN];	/* set when a function returns -1 */

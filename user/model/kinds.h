@@ -17,6 +17,7 @@ enum role {
 	ROLE_SIDECAR,
 	ROLE_NODE_PROXY,
 	ROLE_NODE_AGENT,
+	ROLE_CONTROL_PLANE,	/* istiod, linkerd's controllers, cilium-operator */
 	ROLE_SYSTEM,
 	ROLE_OTHER,
 	ROLE_MAX,
@@ -44,6 +45,7 @@ enum cpu_category {
 	CAT_SYSCALL,		/* syscall entry/exit, non-network syscalls */
 	CAT_SCHED,		/* scheduler, wakeups, event loops */
 	CAT_ALLOC,		/* user-space memory allocators */
+	CAT_CONFIG,		/* applying the control plane's configuration */
 	CAT_OTHER,		/* symbolized, but no rule matched */
 	CAT_UNKNOWN,		/* no frame could be symbolized */
 	CAT_MAX,
@@ -97,6 +99,8 @@ const char *qos_name(enum qos_class qos);
 int qos_parse(const char *s);
 const char *lat_kind_name(enum lat_kind kind);
 int lat_kind_parse(const char *s);
+const char *peer_name(enum peer_class peer);
+int peer_parse(const char *s);
 const char *drop_name(enum drop_reason reason);
 int drop_parse(const char *s);
 const char *profile_drop_name(enum profile_drop d);

@@ -3,8 +3,11 @@
 #include <errno.h>
 #include "metrics.h"
 
-static_assert(sizeof(struct proc_stats) == NCOUNTERS * sizeof(__u64),
+static_assert(sizeof(struct proc_stats) == NKCOUNTERS * sizeof(__u64),
 	      "struct proc_stats holds the counters and nothing else");
+static_assert(offsetof(struct metrics, peer) ==
+	      offsetof(struct proc_stats, peer),
+	      "struct metrics begins as struct proc_stats");
 
 const struct counter_def counter_defs[NCOUNTERS] = {
 #define COUNTER_DEF(field, group, key, unit, col, width, show, prom, label) \
@@ -14,21 +17,29 @@ const struct counter_def counter_defs[NCOUNTERS] = {
 #undef COUNTER_DEF
 };
 
+const struct counter_def peer_counter_defs[NPEER_COUNTERS] = {
+#define PEER_DEF(field, key, unit, col, width, show, prom, label)	\
+	[PCTR_##field] = { #field, "peers", key, UNIT_##unit, col, width, \
+			   SHOW_##show, prom, label },
+	PEER_COUNTERS(PEER_DEF)
+#undef PEER_DEF
+};
+
 void metrics_add_percpu(struct metrics *m, const struct proc_stats *percpu,
 			int ncpus)
 {
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		const __u64 *v = (const __u64 *)&percpu[cpu];
 
-		for (int i = 0; i < NCOUNTERS; i++)
-			m->counter[i] += v[i];
+		for (int i = 0; i < NKCOUNTERS; i++)
+			m->kcounter[i] += v[i];
 	}
 }
 
 int metrics_add(struct metrics *dst, const struct metrics *src)
 {
-	for (int i = 0; i < NCOUNTERS; i++)
-		dst->counter[i] += src->counter[i];
+	for (int i = 0; i < NKCOUNTERS; i++)
+		dst->kcounter[i] += src->kcounter[i];
 	for (int i = 0; i < MAX_SLOTS; i++)
 		dst->runq_hist[i] += src->runq_hist[i];
 	dst->rss_avg_bytes += src->rss_avg_bytes;

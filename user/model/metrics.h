@@ -20,6 +20,17 @@ enum counter_id {
 	NCOUNTERS,
 };
 
+/* Those kept per peer class (PEER_COUNTERS). */
+enum peer_counter_id {
+#define PEER_COUNTER_ID(field, ...) PCTR_##field,
+	PEER_COUNTERS(PEER_COUNTER_ID)
+#undef PEER_COUNTER_ID
+	NPEER_COUNTERS,
+};
+
+/* All the kernel counts of a process, as one list: struct proc_stats. */
+#define NKCOUNTERS (NCOUNTERS + PEER_MAX * NPEER_COUNTERS)
+
 enum counter_unit {
 	UNIT_NS,		/* JSON and Prometheus: seconds */
 	UNIT_COUNT,
@@ -37,7 +48,8 @@ enum counter_show {
 
 struct counter_def {
 	const char *field;
-	const char *group;	/* JSON object the key is in */
+	const char *group;	/* JSON object the key is in; peer counters:
+				 * "peers", by class below it */
 	const char *key;
 	enum counter_unit unit;
 	const char *column;	/* table header; NULL: not shown */
@@ -48,6 +60,15 @@ struct counter_def {
 };
 
 extern const struct counter_def counter_defs[NCOUNTERS];
+extern const struct counter_def peer_counter_defs[NPEER_COUNTERS];
+
+/* One peer class's counters, by name or index. */
+union peer_metrics {
+	struct {
+		PEER_COUNTERS(PROC_COUNTER_FIELD)
+	};
+	uint64_t counter[NPEER_COUNTERS];
+};
 
 /* Latency of one measure, summarized from its histogram (derived). */
 struct lat_summary {
@@ -71,8 +92,10 @@ struct metrics {
 	union {			/* the kernel's counters, by name or index */
 		struct {
 			PROC_COUNTERS(PROC_COUNTER_FIELD)
+			union peer_metrics peer[PEER_MAX];
 		};
-		uint64_t counter[NCOUNTERS];
+		uint64_t counter[NCOUNTERS];	/* PROC_COUNTERS only */
+		uint64_t kcounter[NKCOUNTERS];	/* struct proc_stats */
 	};
 	uint64_t runq_hist[MAX_SLOTS];	/* slot i: waits in [2^i, 2^(i+1)) ns */
 	uint64_t rss_avg_bytes;		/* mean resident memory over the window */
@@ -91,8 +114,8 @@ struct metrics {
 					 * slot of the 99th percentile wait */
 };
 
-/* Adds the kernel's counters of one process, summed over @ncpus per-CPU
- * copies, into @m. */
+/* Adds the kernel's counters of one process (all of struct proc_stats),
+ * summed over @ncpus per-CPU copies, into @m. */
 void metrics_add_percpu(struct metrics *m, const struct proc_stats *percpu,
 			int ncpus);
 /* Adds @src into @dst (derived fields excepted); -ENOMEM when a histogram

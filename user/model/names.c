@@ -36,6 +36,7 @@ NAMES(enum role, role, ROLE_MAX, "unknown",
 	[ROLE_SIDECAR] = "sidecar",
 	[ROLE_NODE_PROXY] = "node-proxy",
 	[ROLE_NODE_AGENT] = "node-agent",
+	[ROLE_CONTROL_PLANE] = "control-plane",
 	[ROLE_SYSTEM] = "system",
 	[ROLE_OTHER] = "other")
 
@@ -59,6 +60,7 @@ NAMES(enum cpu_category, category, CAT_MAX, "invalid",
 	[CAT_SYSCALL] = "syscall",
 	[CAT_SCHED] = "sched",
 	[CAT_ALLOC] = "alloc",
+	[CAT_CONFIG] = "config",
 	[CAT_OTHER] = "other",
 	[CAT_UNKNOWN] = "unknown")
 
@@ -83,6 +85,12 @@ NAMES(enum lat_kind, lat_kind, LAT_KINDS, "unknown",
 	[LAT_QUEUE] = "queue",
 	[LAT_TRANSIT] = "transit")
 
+NAMES(enum peer_class, peer, PEER_MAX, "unknown",
+	[PEER_APP] = "app",
+	[PEER_MESH] = "mesh",
+	[PEER_CONTROL] = "control",
+	[PEER_OTHER] = "other")
+
 NAMES(enum drop_reason, drop, DROP_MAX, "unknown",
 	[DROP_PROC_MAP] = "proc_map_full",
 	[DROP_THREAD_MAP] = "thread_map_full",
@@ -105,7 +113,8 @@ NAMES(enum gap, gap, GAP_MAX, "unknown",
 	[GAP_LAT_TRANSIT] = "latency.transit",
 	[GAP_TCP_CONNECTS] = "tcp.connects",
 	[GAP_TCP_ACCEPTS] = "tcp.accepts",
-	[GAP_TCP_RETRANSMITS] = "tcp.retransmits")
+	[GAP_TCP_RETRANSMITS] = "tcp.retransmits",
+	[GAP_PEERS_UNIX] = "peers.unix")
 
 NAMES(enum mm_mue, mm_mue, MM_MUE_MAX, "unknown",
 	[MM_CPU_SHARE] = "cpu_share",

@@ -32,6 +32,7 @@ enum gap {
 	GAP_TCP_CONNECTS,	/* tcp.connects (and closes) */
 	GAP_TCP_ACCEPTS,	/* tcp.accepts */
 	GAP_TCP_RETRANSMITS,	/* tcp.retransmits */
+	GAP_PEERS_UNIX,		/* Unix sockets by peer (socket-local storage) */
 	GAP_MAX,
 };
 
@@ -59,6 +60,8 @@ struct process {
 	struct pod_ident pod;
 	bool in_pod;
 	bool exited;
+	bool agent;			/* its component's agent, not its proxy
+					 * (set by attribution) */
 	uint64_t exit_ns;		/* monotonic; 0 while alive */
 	int component;			/* index into run.components, -1 unset */
 	struct metrics m;
@@ -72,6 +75,8 @@ struct component {
 	enum role role;
 	enum mesh mesh;
 	bool in_pod;
+	bool agent_named;		/* named after its agent: a proxy seen
+					 * later names it */
 	struct pod_ident pod;
 	uint32_t *pids;
 	size_t npids, pids_cap;

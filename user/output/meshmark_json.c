@@ -74,6 +74,22 @@ static struct json_object *vcpu_json(const struct meshmark *mm)
 	return o;
 }
 
+static struct json_object *control_json(const struct meshmark *mm)
+{
+	const struct mm_control *c = &mm->control;
+	struct json_object *o = json_object_new_object();
+
+	put(o, "pods", json_object_new_uint64(c->pods));
+	put(o, "cpu_seconds", json_num(c->cpu_seconds));
+	put(o, "control_plane_cpu_seconds", json_num(c->control_plane_seconds));
+	put(o, "config_cpu_seconds", json_num(c->config_seconds));
+	put(o, "bytes", json_num(c->bytes));
+	put(o, "vcpu_per_1000_pods", json_num(c->vcpu_per_1000_pods));
+	put(o, "mib_per_second_per_1000_pods", json_num(c->mibps_per_1000_pods));
+	put(o, "share", json_num(c->share));
+	return o;
+}
+
 struct json_object *meshmark_to_json(const struct meshmark *mm)
 {
 	struct json_object *o = json_object_new_object();
@@ -95,6 +111,7 @@ struct json_object *meshmark_to_json(const struct meshmark *mm)
 	put(o, "components", comps);
 	put(o, "vcpu_per_1000rps", vcpu_json(mm));
 	put(o, "mib_per_proxy", json_num(mm->mib_per_proxy));
+	put(o, "control", control_json(mm));
 	for (size_t i = 0; i < mm->nnotes; i++)
 		json_object_array_add(notes, json_object_new_string(mm->notes[i]));
 	put(o, "notes", notes);

@@ -57,7 +57,7 @@ static void print_component(FILE *out, const struct mm_component *x)
 {
 	char a[24], b[24], c[24], d[24], e[24];
 
-	fprintf(out, "%-24.24s %-10s %9.3f %10s %10s %12s %7s %7s\n",
+	fprintf(out, "%-24.24s %-13s %9.3f %10s %10s %12s %7s %7s\n",
 		x->name, role_name(x->role), x->cpu_seconds,
 		fmt_num(x->cpu_cost, a, sizeof(a)),
 		fmt_num(x->rss_cost / MIB, b, sizeof(b)),
@@ -75,7 +75,7 @@ static void print_components(FILE *out, const struct meshmark *mm)
 	fprintf(out, "\nwhere the mesh's cost went (%s; cpu %%: of the workload's CPU, ovh %%: of its CPU overhead):\n",
 		pr ? "per 1000 requests, rss per 1000 rps" :
 		"per second, rss as is");
-	fprintf(out, "%-24s %-10s %9s %10s %10s %12s %7s %7s\n", "component",
+	fprintf(out, "%-24s %-13s %9s %10s %10s %12s %7s %7s\n", "component",
 		"role", "cpu s", pr ? "cpu s/1k" : "cpu s/s",
 		pr ? "MiB/1krps" : "rss MiB", pr ? "bytes/1k" : "bytes/s",
 		"cpu %", "ovh %");
@@ -94,6 +94,24 @@ static void print_figures(FILE *out, const struct meshmark *mm)
 		fmt_num(mm->vcpu_total, d, sizeof(d)));
 	fprintf(out, "MiB per proxy: %s\n",
 		fmt_num(mm->mib_per_proxy, a, sizeof(a)));
+}
+
+/* The control plane's share, as its own line: set beside another
+ * mesh's, per 1000 pods. */
+static void print_control(FILE *out, const struct meshmark *mm)
+{
+	const struct mm_control *c = &mm->control;
+	char a[24], b[24], d[24], share[24] = "-";
+
+	if (isfinite(c->share))
+		snprintf(share, sizeof(share), "%.1f%%", 100 * c->share);
+	fprintf(out, "control: %s vCPU, %s MiB/s per 1000 pods (%zu pods; control plane %.3f s, config %s s of CPU; %s of the %s)\n",
+		fmt_num(c->vcpu_per_1000_pods, a, sizeof(a)),
+		fmt_num(c->mibps_per_1000_pods, b, sizeof(b)), c->pods,
+		c->control_plane_seconds,
+		fmt_num(c->config_seconds, d, sizeof(d)), share,
+		mm->mode == MM_SINGLE ? "mesh's CPU" :
+		"workload's CPU overhead");
 }
 
 static void print_header(FILE *out, const struct meshmark *mm)
@@ -123,6 +141,7 @@ void meshmark_print(FILE *out, const struct meshmark *mm)
 		print_class(out, mm, &mm->classes[c]);
 	print_components(out, mm);
 	print_figures(out, mm);
+	print_control(out, mm);
 	for (size_t i = 0; i < mm->nnotes; i++)
 		fprintf(out, "%s%s\n", i ? "  " : "\nnotes:\n  ", mm->notes[i]);
 }

@@ -195,6 +195,26 @@ static void read_counter(struct reader *rd, struct json_object *o,
 		*v = get_u64(rd, g, w, d->key);
 }
 
+/* Runs recorded before peers were counted have none: zeros. */
+static void read_peers(struct reader *rd, struct json_object *o,
+		       const char *where, struct metrics *m)
+{
+	const char *group = peer_counter_defs[0].group;
+	struct json_object *peers, *pc;
+	char w[96];
+
+	if (!json_object_object_get_ex(o, group, &peers))
+		return;
+	for (int c = 0; c < PEER_MAX && !rd->failed; c++) {
+		snprintf(w, sizeof(w), "%s.%s", where, group);
+		pc = obj(rd, peers, w, peer_name(c));
+		snprintf(w, sizeof(w), "%s.%s.%s", where, group, peer_name(c));
+		for (int i = 0; pc && i < NPEER_COUNTERS; i++)
+			m->peer[c].counter[i] = get_u64(rd, pc, w,
+						peer_counter_defs[i].key);
+	}
+}
+
 static void read_metrics(struct reader *rd, struct json_object *o,
 			 const char *where, struct metrics *m)
 {
@@ -211,6 +231,7 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 	snprintf(w_mem, sizeof(w_mem), "%s.memory", where);
 	for (int i = 0; i < NCOUNTERS && !rd->failed; i++)
 		read_counter(rd, o, where, &counter_defs[i], &m->counter[i]);
+	read_peers(rd, o, where, m);
 	read_categories(rd, cpu, w_cpu, m);
 	hist = field(rd, sched, w_sched, "runq_wait_hist_log2_ns",
 		     json_type_array);
@@ -320,6 +341,9 @@ static void read_process(struct reader *rd, struct run *run,
 			p->component = k;
 	v = field(rd, o, where, "exited", json_type_boolean);
 	p->exited = v && json_object_get_boolean(v);
+	/* Runs recorded before agents were told apart have none. */
+	p->agent = json_object_object_get_ex(o, "agent", &v) &&
+		   json_object_get_boolean(v);
 	read_metrics(rd, o, where, &p->m);
 }
 

@@ -94,6 +94,21 @@ static void put_counter(struct json_object *o, const struct counter_def *d,
 		put_u64(g, d->key, v);
 }
 
+/* "peers": { "app": { "bytes_sent": ... }, "mesh": ..., ... } */
+static void put_peers(struct json_object *o, const struct metrics *m)
+{
+	struct json_object *peers = group_of(o, peer_counter_defs[0].group);
+
+	for (int c = 0; c < PEER_MAX; c++) {
+		struct json_object *pc = json_object_new_object();
+
+		for (int i = 0; i < NPEER_COUNTERS; i++)
+			put_u64(pc, peer_counter_defs[i].key,
+				m->peer[c].counter[i]);
+		put(peers, peer_name(c), pc);
+	}
+}
+
 static void put_metrics(struct json_object *o, const struct metrics *m)
 {
 	struct json_object *hist = json_object_new_array();
@@ -101,6 +116,7 @@ static void put_metrics(struct json_object *o, const struct metrics *m)
 
 	for (int i = 0; i < NCOUNTERS; i++)
 		put_counter(o, &counter_defs[i], m->counter[i]);
+	put_peers(o, m);
 	if (m->cpu_samples)
 		put_categories(group_of(o, "cpu"), m);
 	for (int i = 0; i < MAX_SLOTS; i++)
@@ -127,8 +143,21 @@ static struct json_object *pod_json(const struct pod_ident *pod)
 	return o;
 }
 
-static struct json_object *component_json(const struct component *c)
+/* Its processes that are its agent (pilot-agent), not its proxy. */
+static struct json_object *agents_json(const struct run *run, size_t idx)
 {
+	struct json_object *pids = json_object_new_array();
+
+	for (size_t i = 0; i < run->nprocs; i++)
+		if (run->procs[i].component == (int)idx && run->procs[i].agent)
+			json_object_array_add(pids,
+				json_object_new_int64(run->procs[i].pid));
+	return pids;
+}
+
+static struct json_object *component_json(const struct run *run, size_t idx)
+{
+	const struct component *c = &run->comps[idx];
 	struct json_object *o = json_object_new_object();
 	struct json_object *pids = json_object_new_array();
 
@@ -140,6 +169,7 @@ static struct json_object *component_json(const struct component *c)
 	for (size_t i = 0; i < c->npids; i++)
 		json_object_array_add(pids, json_object_new_int64(c->pids[i]));
 	put(o, "pids", pids);
+	put(o, "agent_pids", agents_json(run, idx));
 	put_metrics(o, &c->m);
 	return o;
 }
@@ -157,6 +187,7 @@ static struct json_object *process_json(const struct run *run,
 	put_str(o, "component", p->component >= 0 ?
 				run->comps[p->component].id : "");
 	put(o, "exited", json_object_new_boolean(p->exited));
+	put(o, "agent", json_object_new_boolean(p->agent));
 	put_metrics(o, &p->m);
 	return o;
 }
@@ -267,7 +298,7 @@ struct json_object *run_to_json(const struct run *run)
 		put_u64(drops, drop_name(r), run->drops[r]);
 	put(root, "drops", drops);
 	for (size_t i = 0; i < run->ncomps; i++)
-		json_object_array_add(comps, component_json(&run->comps[i]));
+		json_object_array_add(comps, component_json(run, i));
 	put(root, "components", comps);
 	for (size_t i = 0; i < run->nprocs; i++)
 		json_object_array_add(procs, process_json(run, &run->procs[i]));

@@ -127,6 +127,7 @@ static struct json_object *mesh_config_json(const struct run *run)
 
 	put(o, "smp_version", json_object_new_string(SMP_VERSION));
 	put(o, "sidecar", role_block(run, ROLE_SIDECAR));
+	put(o, "mesh_control_plane", role_block(run, ROLE_CONTROL_PLANE));
 	/* Extensions: SMP has no place for per-node proxies and agents. */
 	put(o, "node_proxy", role_block(run, ROLE_NODE_PROXY));
 	put(o, "node_agent", role_block(run, ROLE_NODE_AGENT));

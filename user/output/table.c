@@ -3,6 +3,7 @@
 #include <string.h>
 #include "podlabel.h"
 #include "table.h"
+#include "usage.h"
 
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
 {
@@ -87,7 +88,7 @@ static void fit(struct layout *l, const struct run *run, int width)
 	int *drop[] = { &l->pids, &l->pod, &l->mesh };
 	int over;
 
-	*l = (struct layout){ .name = NAME_WIDTH, .role = 10, .mesh = 13,
+	*l = (struct layout){ .name = NAME_WIDTH, .role = 13, .mesh = 13,
 			      .pod = pod_width(run), .pids = 4 };
 	for (int i = 0; i < NCOUNTERS; i++)
 		l->counter[i] = counter_defs[i].show != SHOW_NONE;
@@ -147,6 +148,65 @@ static void print_header(FILE *out, const struct layout *l)
 	fputc('\n', out);
 }
 
+/* The processes counted in a component as its agent, one line. */
+static void print_agents(FILE *out, const struct run *run)
+{
+	const char *sep = "agents: ";
+
+	for (size_t i = 0; i < run->nprocs; i++) {
+		const struct process *p = &run->procs[i];
+
+		if (!p->agent || p->component < 0)
+			continue;
+		fprintf(out, "%s%s includes its agent %s (pid %u)", sep,
+			run->comps[p->component].name, p->comm, p->pid);
+		sep = "; ";
+	}
+	if (sep[0] == ';')
+		fputc('\n', out);
+}
+
+static bool peer_quiet(const union peer_metrics *pm)
+{
+	for (int i = 0; i < NPEER_COUNTERS; i++)
+		if (pm->counter[i])
+			return false;
+	return true;
+}
+
+/* Each mesh component's socket traffic by peer class, a row per class
+ * it talked to (docs/metrics.md). */
+static void print_peers(FILE *out, const struct run *run)
+{
+	bool header = false;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		const struct component *c = &run->comps[i];
+
+		if (!mesh_role(c->role))
+			continue;
+		for (int k = 0; k < PEER_MAX; k++) {
+			if (peer_quiet(&c->m.peer[k]))
+				continue;
+			if (!header) {
+				fprintf(out, "\n%-24s %-8s", "PEERS", "CLASS");
+				for (int d = 0; d < NPEER_COUNTERS; d++)
+					fprintf(out, " %*s", peer_counter_defs[d].width,
+						peer_counter_defs[d].column);
+				fputc('\n', out);
+				header = true;
+			}
+			fprintf(out, "%-24.24s %-8s", c->name, peer_name(k));
+			for (int d = 0; d < NPEER_COUNTERS; d++)
+				print_cell(out, &peer_counter_defs[d],
+					   c->m.peer[k].counter[d]);
+			fputc('\n', out);
+		}
+	}
+	if (header && (run->unavailable & GAP_BIT(GAP_PEERS_UNIX)))
+		fprintf(out, "(TCP and UDP only: Unix sockets need socket-local storage)\n");
+}
+
 static void print_path(FILE *out, const struct run *run,
 		       const struct waterfall *w)
 {
@@ -180,8 +240,7 @@ static void print_latency(FILE *out, const struct run *run)
 	for (size_t i = 0; i < run->ncomps; i++) {
 		const struct component *c = &run->comps[i];
 
-		if (c->role != ROLE_APP && c->role != ROLE_SIDECAR &&
-		    c->role != ROLE_NODE_PROXY && c->role != ROLE_NODE_AGENT)
+		if (c->role != ROLE_APP && !mesh_role(c->role))
 			continue;
 		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
 			const struct lat_summary *h = &c->m.lat_sum[kinds[k]];
@@ -213,11 +272,11 @@ static void print_categories(FILE *out, const struct run *run)
 	static const enum cpu_category cols[] = {
 		CAT_TLS, CAT_HTTP, CAT_L7, CAT_L4, CAT_KNET, CAT_KNET_LOOPBACK,
 		CAT_KNET_NETFILTER, CAT_KNET_COPY, CAT_SYSCALL, CAT_SCHED,
-		CAT_ALLOC, CAT_OTHER, CAT_UNKNOWN,
+		CAT_ALLOC, CAT_CONFIG, CAT_OTHER, CAT_UNKNOWN,
 	};
 	static const char *const heads[] = {
 		"TLS", "HTTP", "L7", "L4", "KNET", "+LOOP", "+NF", "+COPY",
-		"SYSC", "SCHED", "ALLOC", "OTHER", "UNKN",
+		"SYSC", "SCHED", "ALLOC", "CONF", "OTHER", "UNKN",
 	};
 	const size_t n = sizeof(cols) / sizeof(cols[0]);
 	bool header = false;
@@ -302,6 +361,8 @@ void table_print(FILE *out, const struct run *run, int width)
 	print_header(out, &l);
 	for (size_t i = 0; i < run->ncomps; i++)
 		print_row(out, run, &run->comps[i], &l);
+	print_agents(out, run);
+	print_peers(out, run);
 	print_categories(out, run);
 	print_latency(out, run);
 	print_drops(out, run);

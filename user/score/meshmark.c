@@ -107,6 +107,10 @@ static void reset(struct meshmark *mm, enum mm_mode mode)
 	mm->vcpu_node_agent = NAN;
 	mm->vcpu_total = NAN;
 	mm->mib_per_proxy = NAN;
+	mm->control = (struct mm_control){
+		.config_seconds = NAN, .vcpu_per_1000_pods = NAN,
+		.mibps_per_1000_pods = NAN, .share = NAN,
+	};
 	for (int c = 0; c < MM_CLASS_MAX; c++) {
 		mm->classes[c].id = c;
 		mm->classes[c].score = NAN;
@@ -501,6 +505,43 @@ static void istio_figures(struct meshmark *mm, const struct run *run)
 	mm->vcpu_total = vcpu(all, nall, run->requests);
 }
 
+/*
+ * The control plane's line: its components' CPU and the config CPU of
+ * the rest of the mesh, per 1000 pods served, and their share of @mesh_cpu
+ * (single: the mesh's CPU seconds; compare: the workload's CPU overhead
+ * in the run's unit).
+ */
+static void control_figures(struct meshmark *mm, const struct run *run,
+			    double mesh_cpu)
+{
+	struct mm_control *c = &mm->control;
+	struct control_usage cu;
+	double cost;
+
+	control_usage(run, &cu);
+	c->pods = cu.pods;
+	c->control_plane_seconds = cu.control_plane_cpu;
+	c->config_seconds = cu.profiled ? cu.config_cpu : NAN;
+	c->cpu_seconds = cu.control_plane_cpu + (cu.profiled ? cu.config_cpu : 0);
+	c->bytes = cu.bytes;
+	if (!cu.profiled)
+		note(mm, "control: the proxies' config CPU needs a CPU profile (-F): only the control plane's own CPU is counted");
+	if (cu.pods && run->seconds > 0) {
+		c->vcpu_per_1000_pods = c->cpu_seconds / run->seconds / cu.pods *
+					1000;
+		c->mibps_per_1000_pods = c->bytes / run->seconds / MIB /
+					 cu.pods * 1000;
+	} else {
+		note(mm, "control: %s: no figures per 1000 pods",
+		     cu.pods ? "the window's length is unknown" :
+		     "no pods served on this node");
+	}
+	cost = mm->mode == MM_SINGLE ? c->cpu_seconds :
+	       norm_cost(run, c->cpu_seconds, false, mm->per_request);
+	if (mesh_cpu > 0)
+		c->share = cost / mesh_cpu;
+}
+
 static void single_notes(struct meshmark *mm, const struct run *run,
 			 const struct split *s)
 {
@@ -532,6 +573,7 @@ int meshmark_single(const struct run *run, const struct mm_weights *w,
 	single_notes(out, run, &s);
 	note_unused_weights(out, w);
 	istio_figures(out, run);
+	control_figures(out, run, s.mesh.v[RES_CPU]);
 	if (add_components(out, run, &s, NAN))
 		return -1;
 	return finish(out);
@@ -602,6 +644,7 @@ int meshmark_compare(const struct run *base, const struct run *mesh,
 	note_unused_weights(out, w);
 	istio_figures(out, mesh);
 	cpu_overhead = find_mue(out, MM_CPU)->overhead;
+	control_figures(out, mesh, cpu_overhead);
 	if (add_components(out, mesh, &p.sm, cpu_overhead))
 		return -1;
 	return finish(out);

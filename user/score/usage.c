@@ -20,7 +20,7 @@ const struct resource resources[RES_MAX] = {
 bool mesh_role(enum role role)
 {
 	return role == ROLE_SIDECAR || role == ROLE_NODE_PROXY ||
-	       role == ROLE_NODE_AGENT;
+	       role == ROLE_NODE_AGENT || role == ROLE_CONTROL_PLANE;
 }
 
 bool proxy_role(enum role role)
@@ -87,6 +87,43 @@ void split_run(const struct run *run, struct split *s)
 			usage_add(&s->workload, &c->m);
 			s->napp++;
 		}
+	}
+}
+
+/* Whether @c is the first component of its pod among @run's first @n
+ * that serve it: a pod counts once whatever its containers. */
+static bool first_of_pod(const struct run *run, size_t n,
+			 const struct component *c)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct component *o = &run->comps[i];
+
+		if (o->in_pod && (o->role == ROLE_APP || o->role == ROLE_SIDECAR) &&
+		    !strcmp(o->pod.pod_uid, c->pod.pod_uid))
+			return false;
+	}
+	return true;
+}
+
+void control_usage(const struct run *run, struct control_usage *cu)
+{
+	memset(cu, 0, sizeof(*cu));
+	for (size_t i = 0; i < run->ncomps; i++) {
+		const struct component *c = &run->comps[i];
+		const union peer_metrics *ctl = &c->m.peer[PEER_CONTROL];
+
+		if (c->in_pod && (c->role == ROLE_APP || c->role == ROLE_SIDECAR) &&
+		    first_of_pod(run, i, c))
+			cu->pods++;
+		if (c->role == ROLE_CONTROL_PLANE) {
+			cu->control_plane_cpu += amount(&c->m, RES_CPU);
+			continue;
+		}
+		if (!mesh_role(c->role))
+			continue;
+		cu->config_cpu += metrics_cat_seconds(&c->m, CAT_CONFIG);
+		cu->profiled |= c->m.cpu_samples > 0;
+		cu->bytes += (double)ctl->bytes_sent + ctl->bytes_recv;
 	}
 }
 

@@ -49,6 +49,16 @@ struct split {
 	size_t napp;
 };
 
+/* What a run's control plane used (docs/meshmark.md, "control"). */
+struct control_usage {
+	size_t pods;			/* pods with an app or a sidecar */
+	double control_plane_cpu;	/* seconds, control-plane components */
+	double config_cpu;		/* seconds, config category of the
+					 * other mesh components */
+	bool profiled;			/* they have CPU samples */
+	double bytes;			/* their traffic with control peers */
+};
+
 bool mesh_role(enum role role);
 bool proxy_role(enum role role);
 /* How much of @res the metrics @m hold. */
@@ -61,6 +71,7 @@ double amount(const struct metrics *m, enum res res);
 double norm_cost(const struct run *run, double a, bool level,
 		 bool per_request);
 void split_run(const struct run *run, struct split *s);
+void control_usage(const struct run *run, struct control_usage *cu);
 /* The name of the first measurement @run lacked for @res, or NULL. */
 const char *missing_metric(const struct run *run, enum res res);
 
