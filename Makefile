@@ -13,8 +13,10 @@ BUILD := build
 # is on the include path, so headers are named without their folder.
 USER_DIRS := lib model identity classify collect attribute score output cmd
 CFLAGS ?= -g -O2
-CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf \
+# What every build of the user side (also the sanitizer builds) compiles with.
+USER_FLAGS := -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf \
 	$(addprefix -Iuser/,$(USER_DIRS)) -DMESHPROF_VERSION='"$(VERSION)"'
+CFLAGS += $(USER_FLAGS)
 DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
@@ -129,7 +131,10 @@ validate: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/run.sh validate
 
-clean:
-	rm -rf $(BUILD) meshprof
+# Fuzz targets (make fuzz) and the sanitizer build (make asan).
+include tests/sanitize.mk
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+clean:
+	rm -rf $(BUILD) $(SAN_BUILDS) meshprof
+
+-include $(shell find $(BUILD) $(SAN_BUILDS) -name '*.d' 2>/dev/null)

@@ -14,8 +14,18 @@ struct json_object *run_to_json(const struct run *run);
  * "FILE: cannot write: why" on error. */
 int json_write_file(struct json_object *root, const char *path, char *err,
 		    size_t err_len);
-/* Reads and validates a run; on error "FILE: what is wrong" in @err. */
+/* The largest run file read; docs/json.md gives the memory it may take. */
+#define RUN_JSON_MAX (256u << 20)
+
+/*
+ * Reads and validates a run, reading @path once (a FIFO works); on error
+ * "FILE: what is wrong" in @err.
+ */
 int run_read_json(struct run *run, const char *path, char *err,
 		  size_t err_len);
+/* The same from @text, @len bytes followed by a NUL; @name is the file's
+ * name in messages. */
+int run_read_json_text(struct run *run, const char *text, size_t len,
+		       const char *name, char *err, size_t err_len);
 
 #endif
