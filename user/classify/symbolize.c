@@ -151,6 +151,7 @@ static void sync_stats(struct symbolizer *s)
 
 	s->stats.elf_loaded = es->loaded;
 	s->stats.elf_cache_hits = es->cache_hits;
+	memcpy(s->stats.refused, es->refused, sizeof(s->stats.refused));
 }
 
 static int map_cmp(const void *a, const void *b)

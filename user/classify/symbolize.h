@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "kinds.h"
 
 /*
  * One resolved frame. The strings belong to the symbolizer and live until
@@ -39,6 +40,7 @@ struct symbolize_stats {
 	uint64_t elf_cache_hits;	/* mapped files found in the cache */
 	uint64_t elf_unreadable;	/* mapped files that could not be read */
 	uint64_t captures;		/* processes with a capture now */
+	uint64_t refused[REFUSE_MAX];	/* files whose symbols were refused */
 };
 
 struct symbolizer;

@@ -27,6 +27,9 @@
 /* How often the window's numbers are read and folded into the run: the
  * kernel's maps and meshprof's memory stay small however long it lasts. */
 #define READ_INTERVAL_NS 1000000000ULL
+/* The shortest window taken: its edges (counting on and off, the last
+ * read) take a few milliseconds on a busy node. */
+#define MIN_WINDOW_S 0.1
 
 static const char usage[] =
 "usage: meshprof record [-d SECONDS] [-o FILE.json] [--rules FILE] [-v]\n"
@@ -63,11 +66,12 @@ static const char usage[] =
 "  -v, --verbose            libbpf and verifier messages on stderr\n"
 "  -h, --help\n";
 
+/* The signal that asked to stop, 0 while none did. */
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
 {
-	stop = 1;
+	stop = sig;
 }
 
 struct record_args {
@@ -96,8 +100,9 @@ static int number_arg(const char *arg, const char *what, const char *hint,
 
 static int opt_duration(const char *cmd, void *args, const char *arg)
 {
-	return number_arg(arg, "duration", "seconds, > 0", 0.001, 86400 * 365,
-			  false, &((struct record_args *)args)->duration);
+	return number_arg(arg, "duration", "seconds, at least 0.1", MIN_WINDOW_S,
+			  86400 * 365, false,
+			  &((struct record_args *)args)->duration);
 }
 
 static int opt_output(const char *cmd, void *args, const char *arg)
@@ -178,8 +183,8 @@ static int opt_frequency(const char *cmd, void *args, const char *arg)
 {
 	double n;
 
-	if (number_arg(arg, "frequency", "samples per second, 0 for none", 0,
-		       100000, true, &n))
+	if (number_arg(arg, "frequency", "samples per second, 0 for none, at most 10000", 0,
+		       PROFILE_MAX_HZ, true, &n))
 		return EXIT_USAGE;
 	((struct record_args *)args)->engine.frequency_hz = n;
 	return 0;
@@ -296,10 +301,14 @@ static int read_into(struct engine *e, struct run *run)
 	return rc;
 }
 
-/* Counts until the window ends or a signal asks us to stop. */
+/*
+ * Counts until the window ends or a signal asks us to stop. The window is
+ * timed from when the engine opened it, and no periodic read starts in
+ * its last half second: a read takes time, which would stretch it.
+ */
 static int wait_window(struct engine *e, struct run *run, double duration)
 {
-	uint64_t start = mono_ns(), end, next_read, now;
+	uint64_t start = engine_opened_ns(e), end, next_read, now;
 	int err;
 
 	end = start + (uint64_t)(duration * 1e9);
@@ -312,13 +321,39 @@ static int wait_window(struct engine *e, struct run *run, double duration)
 				     (end - now) / 1000000 : 100);
 		if (err)
 			return err;
-		if (mono_ns() >= next_read) {
+		now = mono_ns();
+		if (now >= next_read && now + READ_INTERVAL_NS / 2 < end) {
 			if (read_into(e, run))
 				return -ENOMEM;
 			next_read += READ_INTERVAL_NS;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Tests send themselves a signal at a phase of the run, where timing from
+ * outside would not be deterministic: MESHPROF_TEST_SIGNAL_AT=prepare,
+ * load, window or write; MESHPROF_TEST_SIGNAL=TERM for SIGTERM.
+ */
+static void test_signal(const char *phase)
+{
+	const char *at = getenv("MESHPROF_TEST_SIGNAL_AT");
+	const char *sig = getenv("MESHPROF_TEST_SIGNAL");
+
+	if (at && !strcmp(at, phase))
+		raise(sig && !strcmp(sig, "TERM") ? SIGTERM : SIGINT);
+}
+
+/* 128 + the signal after a message when one came before the window
+ * opened (nothing is recorded then), else 0. */
+static int interrupted(void)
+{
+	if (!stop)
+		return 0;
+	errorf("record", "stopped by %s before the window opened: nothing recorded",
+	       stop == SIGINT ? "SIGINT" : "SIGTERM");
+	return 128 + stop;
 }
 
 static int write_run(const struct run *run, bool smp, const char *path)
@@ -391,13 +426,35 @@ static int check_outputs(const struct record_args *a)
 	return 0;
 }
 
-/* Everything the run needs before its window: 0, or 1 after a message. */
+/* A frequency this node cannot take is refused before anything loads:
+ * -F 100000 livelocked a 2-CPU node. */
+static int check_frequency(unsigned int hz)
+{
+	unsigned int max;
+	char why[256];
+
+	if (!hz)
+		return 0;
+	max = profile_max_hz(sysconf(_SC_NPROCESSORS_ONLN), why, sizeof(why));
+	if (hz <= max)
+		return 0;
+	errorf("record", "invalid frequency '%u': this node takes at most %u Hz (%s)",
+	       hz, max, why);
+	return EXIT_USAGE;
+}
+
+/* Everything the run needs before its window: 0, or an exit code after a
+ * message. */
 static int prepare(struct record_args *a, struct ruleset *rules)
 {
 	char err[512];
+	int rc = check_frequency(a->engine.frequency_hz);
 
+	if (rc)
+		return rc;
 	if (check_outputs(a) || load_rules(rules, a->rules))
 		return 1;
+	test_signal("prepare");
 	if (probe_privileges(err, sizeof(err)) ||
 	    probe_btf(a->engine.acct.btf_path, err, sizeof(err))) {
 		errorf("record", "%s", err);
@@ -431,6 +488,7 @@ static int finish(struct run *run, const struct record_args *a,
 	run_derive(run, &a->score.weights);
 	if (!a->quiet)
 		print_run(stdout, run);
+	test_signal("write");
 	if (a->output && write_run(run, a->score.smp, a->output))
 		return 1;
 	return 0;
@@ -452,20 +510,29 @@ int cmd_record(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	/* From the start: a signal at any moment is handled (docs/hardening.md).
+	 * A closed stdout must not cost the -o file. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	bpfload_set_verbose(a.engine.verbose);
 	rc = prepare(&a, &rules);
-	if (rc)
+	if (rc || (rc = interrupted()))
 		goto cleanup;
 	rc = 1;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (engine_open(&eng, &a.engine, err, sizeof(err))) {
+	test_signal("load");
+	if (engine_open(&eng, &a.engine, err, sizeof(err)) && !stop) {
 		errorf("record", "%s", err);
 		goto cleanup;
 	}
+	/* Asked to stop while loading or attaching: detach, write nothing. */
+	if ((rc = interrupted()))
+		goto cleanup;
+	rc = 1;
+	test_signal("window");
 	fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
 		a.duration);
 	if (wait_window(eng, &run, a.duration)) {

@@ -58,6 +58,7 @@ struct engine {
 	uint64_t drops[DROP_MAX];	/* at the last read */
 	uint64_t mem_rounds;		/* in the current interval */
 	uint64_t next_mem_ns;
+	uint64_t opened_ns;		/* the window opened */
 	uint64_t read_ns;		/* the last read, or the start */
 	double read_real;
 	bool stopped, credited;
@@ -430,6 +431,10 @@ static int read_profile(struct engine *e, struct run *delta)
 	rp->cfi_samples = cp.cfi;
 	rp->cfi_complete = cp.cfi_complete;
 	rp->cfi_no_room = cp.cfi_no_room;
+	memcpy(rp->refused, cp.refused, sizeof(rp->refused));
+	rp->handler_ns = cp.handler_ns;
+	rp->stopped = cp.stopped_after_s >= 0;
+	rp->stopped_after_s = rp->stopped ? cp.stopped_after_s : 0;
 	rp->frames = cp.frames;
 	rp->frames_named = cp.frames_symbolized;
 	rp->symbolized_share = cp.frames ?
@@ -535,6 +540,11 @@ int engine_poll(struct engine *e, int timeout_ms)
 	return 0;
 }
 
+uint64_t engine_opened_ns(const struct engine *e)
+{
+	return e->opened_ns;
+}
+
 void engine_stop(struct engine *e)
 {
 	if (e->stopped)
@@ -623,7 +633,7 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 	}
 	if (o->frequency_hz && start_profile(e, err, err_len))
 		return -1;
-	e->read_ns = mono_ns();
+	e->opened_ns = e->read_ns = mono_ns();
 	e->read_real = real_now();
 	accounting_start_slices(e->acct, e->read_ns);
 	accounting_count(e->acct, true);

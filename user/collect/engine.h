@@ -51,6 +51,8 @@ int engine_poll(struct engine *e, int timeout_ms);
  * caller's. -1 when memory runs out.
  */
 int engine_read(struct engine *e, struct run *delta);
+/* When the window opened (CLOCK_MONOTONIC, ns): -d is timed from it. */
+uint64_t engine_opened_ns(const struct engine *e);
 /* Closes the window: nothing is counted after. Idempotent. */
 void engine_stop(struct engine *e);
 void engine_close(struct engine *e);

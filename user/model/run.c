@@ -170,6 +170,11 @@ int run_merge(struct run *run, const struct run *delta)
 	run->profile.cfi_samples += delta->profile.cfi_samples;
 	run->profile.cfi_complete += delta->profile.cfi_complete;
 	run->profile.cfi_no_room = delta->profile.cfi_no_room;
+	memcpy(run->profile.refused, delta->profile.refused,
+	       sizeof(run->profile.refused));
+	run->profile.handler_ns += delta->profile.handler_ns;
+	run->profile.stopped = delta->profile.stopped;
+	run->profile.stopped_after_s = delta->profile.stopped_after_s;
 	run->profile.frames += delta->profile.frames;
 	run->profile.frames_named += delta->profile.frames_named;
 	for (int d = 0; d < PROFILE_DROP_MAX; d++)

@@ -89,6 +89,10 @@ struct run_profile {
 	uint64_t cfi_samples;		/* samples whose user stack was */
 	uint64_t cfi_complete;		/* ... to the outermost frame */
 	uint64_t cfi_no_room;		/* files without CFI: rows map full */
+	uint64_t refused[REFUSE_MAX];	/* files refused (so far), by reason */
+	uint64_t handler_ns;		/* the sampler's own time, all CPUs */
+	bool stopped;			/* it stopped itself, over its bound */
+	double stopped_after_s;		/* ... this long into the window */
 };
 
 struct run {

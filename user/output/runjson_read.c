@@ -607,7 +607,7 @@ static int user_stacks_parse(const char *s)
 static void read_profile(struct reader *rd, struct json_object *p,
 			 struct run *run)
 {
-	struct json_object *drops;
+	struct json_object *drops, *refused, *v;
 	char walk[32] = "";
 
 	run->profile.hz = get_int(rd, p, "profile", "frequency_hz", 0, MAX_HZ);
@@ -626,6 +626,22 @@ static void read_profile(struct reader *rd, struct json_object *p,
 	for (int d = 0; drops && d < PROFILE_DROP_MAX; d++)
 		run->profile.drops[d] = get_u64(rd, drops, "profile.drops",
 						profile_drop_name(d));
+	/* Optional: runs of earlier versions do not have them. */
+	if (json_object_object_get_ex(p, "sampler_seconds", NULL))
+		run->profile.handler_ns = ns_of(get_seconds(rd, p, "profile",
+							    "sampler_seconds"));
+	if (json_object_object_get_ex(p, "stopped_after_seconds", &v) && v) {
+		run->profile.stopped = true;
+		run->profile.stopped_after_s = get_seconds(rd, p, "profile",
+							   "stopped_after_seconds");
+	}
+	if (!json_object_object_get_ex(p, "files_refused", NULL))
+		return;
+	refused = obj(rd, p, "profile", "files_refused");
+	for (int r = 0; refused && r < REFUSE_MAX; r++)
+		run->profile.refused[r] = get_u64(rd, refused,
+						  "profile.files_refused",
+						  refusal_name(r));
 }
 
 static int sched_parse(const char *s)

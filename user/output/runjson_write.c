@@ -180,6 +180,7 @@ static struct json_object *profile_json(const struct run *run)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *drops = json_object_new_object();
+	struct json_object *refused = json_object_new_object();
 
 	put(o, "frequency_hz", json_object_new_int(run->profile.hz));
 	put(o, "symbolized_share",
@@ -191,6 +192,12 @@ static struct json_object *profile_json(const struct run *run)
 	for (int d = 0; d < PROFILE_DROP_MAX; d++)
 		put_u64(drops, profile_drop_name(d), run->profile.drops[d]);
 	put(o, "drops", drops);
+	for (int r = 0; r < REFUSE_MAX; r++)
+		put_u64(refused, refusal_name(r), run->profile.refused[r]);
+	put(o, "files_refused", refused);
+	put(o, "sampler_seconds", json_secs(run->profile.handler_ns));
+	put(o, "stopped_after_seconds", run->profile.stopped ?
+	    json_object_new_double(run->profile.stopped_after_s) : NULL);
 	return o;
 }
 

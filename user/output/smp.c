@@ -8,16 +8,24 @@
 #include "meshmark_out.h"
 #include "smp.h"
 
+/* RFC 3339 in UTC with milliseconds; null for what no calendar holds
+ * (the reader refuses such runs; this stays safe without it). */
 static struct json_object *timestamp(double epoch)
 {
 	char buf[64];
-	time_t t = (time_t)epoch;
 	struct tm tm;
+	time_t t;
+	int ms;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!(epoch >= 0 && epoch < 1e11))
+		return NULL;
+	t = (time_t)epoch;
+	ms = (int)((epoch - t) * 1000);
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm))
+		return NULL;
 	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
-		 (int)((epoch - t) * 1000));
+		 ms > 999 ? 999 : ms);
 	return json_object_new_string(buf);
 }
 
