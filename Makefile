@@ -49,7 +49,7 @@ $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
 	@mkdir -p $(BUILD)/tools
 	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
-.PHONY: all deps vmlinux test unit demo bench validate clean tools
+.PHONY: all deps vmlinux test unit demo bench validate clean tools churn
 all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/profrun
 
 deps:
@@ -101,6 +101,7 @@ $(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
 
 # Workloads link libc and libm, and what WORKLOAD_LIBS adds for each.
 $(BUILD)/tests/tlshttp: WORKLOAD_LIBS := -pthread -lssl -lcrypto -lhttp_parser
+$(BUILD)/tests/churn: WORKLOAD_LIBS := -pthread
 
 $(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ -lm $(WORKLOAD_LIBS)
@@ -133,6 +134,12 @@ validate: deps
 
 # Fuzz targets (make fuzz) and the sanitizer build (make asan).
 include tests/sanitize.mk
+
+# meshprof under 20,000 short processes in 90 s: memory flat, every process
+# counted (docs/hardening.md).
+churn: deps
+	@$(MAKE) --no-print-directory all
+	@tests/churn.sh
 
 clean:
 	rm -rf $(BUILD) $(SAN_BUILDS) meshprof

@@ -30,6 +30,8 @@
 /* The shortest window taken: its edges (counting on and off, the last
  * read) take a few milliseconds on a busy node. */
 #define MIN_WINDOW_S 0.1
+/* Exited processes listed one by one, by default (attribute_fold). */
+#define MAX_EXITED 1024
 
 static const char usage[] =
 "usage: meshprof record [-d SECONDS] [-o FILE.json] [--rules FILE] [-v]\n"
@@ -47,6 +49,9 @@ static const char usage[] =
 "      --cpu-capacity CORES CPU assigned to the workload (default: node CPUs)\n"
 "      --btf FILE           BTF for CO-RE when the kernel has none\n"
 "      --max-procs N        processes tracked in the kernel (default 8192)\n"
+"      --max-exited N       exited processes listed one by one (default\n"
+"                           1024); the others are folded into their\n"
+"                           components\n"
 "      --attach MODE        auto (tp_btf, else raw_tp) or raw_tp\n"
 "      --sock-source SRC    auto (sock tracepoints, else syscalls) or syscalls\n"
 "  -F, --frequency HZ       CPU profile samples per second per CPU (default\n"
@@ -84,6 +89,7 @@ struct record_args {
 	double cpu_capacity;
 	const char *folded;
 	bool quiet;
+	size_t max_exited;
 	struct engine_opts engine;
 };
 
@@ -130,6 +136,16 @@ static int opt_max_procs(const char *cmd, void *args, const char *arg)
 	if (number_arg(arg, "--max-procs", "64..4194304", 64, 1 << 22, true, &n))
 		return EXIT_USAGE;
 	((struct record_args *)args)->engine.acct.max_procs = n;
+	return 0;
+}
+
+static int opt_max_exited(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_arg(arg, "--max-exited", "0..4194304", 0, 1 << 22, true, &n))
+		return EXIT_USAGE;
+	((struct record_args *)args)->max_exited = n;
 	return 0;
 }
 
@@ -242,6 +258,7 @@ static const struct cmd_opt record_opts[] = {
 	{ "rules", 0, true, opt_rules },
 	{ "btf", 0, true, opt_btf },
 	{ "max-procs", 0, true, opt_max_procs },
+	{ "max-exited", 0, true, opt_max_exited },
 	{ "attach", 0, true, opt_attach },
 	{ "sock-source", 0, true, opt_sock },
 	{ "requests", 0, true, opt_requests },
@@ -291,11 +308,14 @@ static uint64_t mono_ns(void)
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Folds what the engine counted since its last read into @run. */
-static int read_into(struct engine *e, struct run *run)
+/* Folds what the engine counted since its last read into @run, and the
+ * exited processes beyond the cap into their components. */
+static int read_into(struct engine *e, struct run *run,
+		     const struct record_args *a)
 {
 	struct run delta = {};
-	int rc = engine_read(e, &delta) || run_merge(run, &delta) ? -1 : 0;
+	int rc = engine_read(e, &delta) || run_merge(run, &delta) ||
+		 attribute_fold(run, a->engine.rules, a->max_exited) ? -1 : 0;
 
 	run_free(&delta);
 	return rc;
@@ -306,12 +326,13 @@ static int read_into(struct engine *e, struct run *run)
  * timed from when the engine opened it, and no periodic read starts in
  * its last half second: a read takes time, which would stretch it.
  */
-static int wait_window(struct engine *e, struct run *run, double duration)
+static int wait_window(struct engine *e, struct run *run,
+		       const struct record_args *a)
 {
 	uint64_t start = engine_opened_ns(e), end, next_read, now;
 	int err;
 
-	end = start + (uint64_t)(duration * 1e9);
+	end = start + (uint64_t)(a->duration * 1e9);
 	next_read = start + READ_INTERVAL_NS;
 	while (!stop) {
 		now = mono_ns();
@@ -323,7 +344,7 @@ static int wait_window(struct engine *e, struct run *run, double duration)
 			return err;
 		now = mono_ns();
 		if (now >= next_read && now + READ_INTERVAL_NS / 2 < end) {
-			if (read_into(e, run))
+			if (read_into(e, run, a))
 				return -ENOMEM;
 			next_read += READ_INTERVAL_NS;
 		}
@@ -498,6 +519,7 @@ int cmd_record(int argc, char **argv)
 {
 	struct record_args a = {
 		.duration = 10,
+		.max_exited = MAX_EXITED,
 		.engine = {
 			.acct = { .max_procs = 8192 },
 			.frequency_hz = PROFILE_DEFAULT_HZ,
@@ -535,12 +557,12 @@ int cmd_record(int argc, char **argv)
 	test_signal("window");
 	fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
 		a.duration);
-	if (wait_window(eng, &run, a.duration)) {
+	if (wait_window(eng, &run, &a)) {
 		errorf("record", "reading events failed");
 		goto cleanup;
 	}
 	engine_stop(eng);
-	if (read_into(eng, &run)) {
+	if (read_into(eng, &run, &a)) {
 		errorf("record", "out of memory");
 		goto cleanup;
 	}

@@ -15,6 +15,7 @@
 #include "array.h"
 #include "engine.h"
 #include "pidmap.h"
+#include "procfs.h"
 #include "procinfo.h"
 #include "sampler.h"
 
@@ -27,6 +28,12 @@
 struct lat_prev {
 	uint32_t slots[LAT_SLOTS];
 	uint64_t sum_ns, max_ns;
+};
+
+/* An exit waiting for its process's last read. */
+struct exit_entry {
+	size_t idx;
+	uint64_t serial;
 };
 
 /* A process the engine knows, and what it handed over of it. */
@@ -54,6 +61,8 @@ struct engine {
 	size_t *free_slots;
 	size_t nfree, free_cap;
 	struct pidmap index;		/* pid -> slot of its latest holder */
+	struct exit_entry *exits;	/* in the order of their events */
+	size_t nexits, exits_cap, exits_head;
 	uint64_t serials;
 	uint64_t drops[DROP_MAX];	/* at the last read */
 	uint64_t mem_rounds;		/* in the current interval */
@@ -124,19 +133,37 @@ static struct tracked *slot_new(struct engine *e, uint32_t pid)
 	return t;
 }
 
-/* Identity from /proc, and what the profile and memory sampling do with
- * it: memory counts only for what MeshMark compares. */
-static void identify(struct engine *e, struct tracked *t)
+/* What the profile and memory sampling do with a process's identity:
+ * memory counts only for what MeshMark compares. */
+static void judge(struct engine *e, struct tracked *t)
 {
 	struct proc_facts facts = { t->p.comm, t->p.exe, t->p.cgroup };
 
-	procinfo_fill(&t->p);
 	t->of_interest = t->p.in_pod || rules_match(e->opts.rules, &facts);
 	if (!e->prof || !t->of_interest)
 		return;
 	/* Others are described when first sampled (profile_poll). */
 	profile_allow(e->prof, t->p.pid);
 	profile_snapshot(e->prof, t->p.pid);
+}
+
+/* Identity from /proc. */
+static void identify(struct engine *e, struct tracked *t)
+{
+	procinfo_fill(&t->p);
+	judge(e, t);
+}
+
+/* A child is its parent's copy: no /proc reads for the thousands of
+ * short processes a busy node forks (exec reads what changes). */
+static void inherit(struct engine *e, struct tracked *t,
+		    const struct tracked *parent)
+{
+	memcpy(t->p.exe, parent->p.exe, sizeof(t->p.exe));
+	memcpy(t->p.cgroup, parent->p.cgroup, sizeof(t->p.cgroup));
+	t->p.pod = parent->p.pod;
+	t->p.in_pod = parent->p.in_pod;
+	judge(e, t);
 }
 
 static struct tracked *tracked_of(struct engine *e, uint32_t pid)
@@ -279,17 +306,44 @@ static void harvest(struct engine *e, struct tracked *t)
 	t->done = true;
 }
 
+/* The exited processes whose grace has passed (@all: every one), oldest
+ * first from the queue of exits; entries already settled are skipped. */
 static void sweep_exited(struct engine *e, bool all)
 {
 	uint64_t now = mono_ns();
+	struct exit_entry *x;
+	struct tracked *t;
 
-	for (size_t i = 0; i < e->nprocs; i++) {
-		struct tracked *t = &e->procs[i];
-
-		if (t->used && t->pending &&
-		    (all || t->p.exit_ns + EXIT_GRACE_NS <= now))
-			harvest(e, t);
+	for (; e->exits_head < e->nexits; e->exits_head++) {
+		x = &e->exits[e->exits_head];
+		t = &e->procs[x->idx];
+		if (!t->used || !t->pending || t->p.serial != x->serial)
+			continue;
+		if (!all && t->p.exit_ns + EXIT_GRACE_NS > now)
+			break;
+		harvest(e, t);
 	}
+	/* Done with the front: the queue holds the last 200 ms of exits. */
+	if (e->exits_head == e->nexits) {
+		e->exits_head = e->nexits = 0;
+	} else if (e->exits_head > 4096) {
+		e->nexits -= e->exits_head;
+		memmove(e->exits, e->exits + e->exits_head,
+			e->nexits * sizeof(*e->exits));
+		e->exits_head = 0;
+	}
+}
+
+/* Queues @t for its last read after its grace. */
+static int queue_exit(struct engine *e, struct tracked *t)
+{
+	struct exit_entry *x = array_push((void **)&e->exits, &e->nexits,
+					  &e->exits_cap, sizeof(*x));
+
+	if (!x)
+		return -ENOMEM;
+	*x = (struct exit_entry){ t - e->procs, t->p.serial };
+	return 0;
 }
 
 /* @pid was reused: settle the previous holder before a new record. */
@@ -306,6 +360,29 @@ static void settle_previous(struct engine *e, uint32_t pid)
 static void set_comm(struct tracked *t, const char *comm)
 {
 	snprintf(t->p.comm, sizeof(t->p.comm), "%s", comm);
+	procfs_clean_comm(t->p.comm);
+}
+
+/* The process forked as @pid: its parent's copy when the parent is
+ * known, else read from /proc. */
+static struct tracked *forked(struct engine *e,
+			      const struct lifecycle_event *ev)
+{
+	int parent = pidmap_get(&e->index, ev->ppid);
+	struct tracked *t;
+
+	settle_previous(e, ev->pid);
+	t = slot_new(e, ev->pid);
+	if (!t)
+		return NULL;
+	t->p.ppid = ev->ppid;
+	set_comm(t, ev->comm);
+	/* slot_new may have moved the slots: the parent by index. */
+	if (parent >= 0 && !e->procs[parent].p.exited)
+		inherit(e, t, &e->procs[parent]);
+	else
+		identify(e, t);
+	return t;
 }
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -313,25 +390,27 @@ static int on_event(void *ctx, void *data, size_t len)
 	const struct lifecycle_event *ev = data;
 	struct engine *e = ctx;
 	struct tracked *t;
+	int idx;
 
 	if (len < sizeof(*ev))
 		return 0;
 	switch (ev->kind) {
 	case EV_FORK:
-		settle_previous(e, ev->pid);
-		t = slot_new(e, ev->pid);
+		t = forked(e, ev);
 		if (!t)
 			return -ENOMEM;
-		t->p.ppid = ev->ppid;
-		set_comm(t, ev->comm);
-		identify(e, t);
 		break;
 	case EV_EXEC:
+		idx = pidmap_get(&e->index, ev->pid);
 		t = tracked_of(e, ev->pid);
 		if (!t)
 			return -ENOMEM;
-		identify(e, t);
 		set_comm(t, ev->comm);
+		/* Known already: only what an exec changes is read. */
+		if (idx >= 0) {
+			procinfo_exec(&t->p);
+			judge(e, t);
+		}
 		break;
 	case EV_EXIT:
 		t = tracked_of(e, ev->pid);
@@ -342,6 +421,8 @@ static int on_event(void *ctx, void *data, size_t len)
 		t->p.exited = true;
 		t->p.exit_ns = ev->ts_ns;
 		t->pending = true;
+		if (queue_exit(e, t))
+			return -ENOMEM;
 		break;
 	default:
 		return 0;
@@ -483,6 +564,7 @@ static int hand_over(struct engine *e, struct tracked *t, struct run *delta)
 		return -ENOMEM;
 	m->rss_avg_bytes = e->mem_rounds ? m->rss_sum_bytes / e->mem_rounds : 0;
 	*p = t->p;
+	p->gone = t->done;
 	memset(&t->p.m, 0, sizeof(t->p.m));
 	t->p.stacks = NULL;
 	t->p.nstacks = t->p.stacks_cap = 0;
@@ -511,7 +593,8 @@ int engine_read(struct engine *e, struct run *delta)
 
 		if (!t->used)
 			continue;
-		if (t->active)
+		/* The last read says so even when it found nothing new. */
+		if (t->active || t->done)
 			err = hand_over(e, t, delta);
 		if (t->done)
 			slot_free(e, t);
@@ -654,6 +737,7 @@ void engine_close(struct engine *e)
 		process_free(&e->procs[i].p);
 	}
 	free(e->procs);
+	free(e->exits);
 	free(e->free_slots);
 	free(e->slices);
 	pidmap_free(&e->index);

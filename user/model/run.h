@@ -60,7 +60,11 @@ struct process {
 	struct pod_ident pod;
 	bool in_pod;
 	bool exited;
+	bool gone;			/* exited, and its last numbers read */
 	uint64_t exit_ns;		/* monotonic; 0 while alive */
+	uint64_t folded;		/* 0: one process; else this many exited
+					 * processes of one component folded
+					 * (attribute_fold), serial their key */
 	int component;			/* index into run.components, -1 unset */
 	struct metrics m;
 	struct stack_count *stacks;	/* sorted by frames */
@@ -76,6 +80,7 @@ struct component {
 	struct pod_ident pod;
 	uint32_t *pids;
 	size_t npids, pids_cap;
+	uint64_t folded;		/* exited processes beyond pids, folded */
 	struct metrics m;
 };
 
@@ -114,6 +119,7 @@ struct run {
 	struct run_profile profile;
 	uint64_t drops[DROP_MAX];
 	uint64_t mem_rounds;		/* resident memory sampling rounds */
+	uint64_t folded;		/* exited processes folded, all told */
 	struct process *procs;
 	size_t nprocs, procs_cap;
 	struct component *comps;

@@ -518,6 +518,9 @@ static void read_component(struct reader *rd, struct run *run,
 	c->mesh = parse_enum(rd, where, "mesh", buf, mesh_parse);
 	read_pod(rd, o, where, c);
 	read_pids(rd, o, where, c);
+	/* Optional: runs of earlier versions do not have it. */
+	if (json_object_object_get_ex(o, "processes_folded", NULL))
+		c->folded = get_u64(rd, o, where, "processes_folded");
 	read_metrics(rd, o, where, &c->m);
 	index_component(rd, run, c - run->comps, where);
 }
@@ -720,13 +723,14 @@ enum member {
 	M_DROPS,
 	M_COMPONENTS,
 	M_PROCESSES,
+	M_FOLDED,
 	M_MAX,
 };
 
 /* Read in this order: what later checks use comes first. */
 static const char *const member_names[M_MAX] = {
 	"schema", "window", "node", "probes", "workload", "profile", "drops",
-	"components", "processes",
+	"components", "processes", "processes_folded",
 };
 
 typedef void (*section_fn)(struct reader *, struct json_object *,
@@ -768,6 +772,16 @@ static void read_schema(struct reader *rd, const struct json_piece *v)
 		fail(rd, "schema is %s, expected \"%s\"",
 		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_NOSLASHESCAPE),
 		     RUN_SCHEMA);
+	json_object_put(o);
+}
+
+static void read_folded(struct reader *rd, const struct json_piece *v,
+			struct run *run)
+{
+	struct json_object *o = parse_piece(rd, v, "$.processes_folded");
+
+	if (!rd->failed)
+		run->folded = int_of(rd, o, "processes_folded", 0, INT64_MAX);
 	json_object_put(o);
 }
 
@@ -819,6 +833,9 @@ static void read_members(struct reader *rd, struct run *run,
 	char where[32];
 
 	for (int i = 0; i < M_MAX && !rd->failed; i++) {
+		/* Optional: runs of earlier versions do not have it. */
+		if (i == M_FOLDED && !m[i].p)
+			break;
 		if (!m[i].p) {
 			fail(rd, "missing $.%s", member_names[i]);
 			return;
@@ -826,6 +843,10 @@ static void read_members(struct reader *rd, struct run *run,
 		snprintf(where, sizeof(where), "$.%s", member_names[i]);
 		if (i == M_SCHEMA) {
 			read_schema(rd, &m[i]);
+			continue;
+		}
+		if (i == M_FOLDED) {
+			read_folded(rd, &m[i], run);
 			continue;
 		}
 		if (i == M_COMPONENTS || i == M_PROCESSES) {

@@ -136,6 +136,7 @@ static struct json_object *component_json(const struct component *c)
 	for (size_t i = 0; i < c->npids; i++)
 		json_object_array_add(pids, json_object_new_int64(c->pids[i]));
 	put(o, "pids", pids);
+	put_u64(o, "processes_folded", c->folded);
 	put_metrics(o, &c->m);
 	return o;
 }
@@ -273,8 +274,11 @@ struct json_object *run_to_json(const struct run *run)
 		json_object_array_add(comps, component_json(&run->comps[i]));
 	put(root, "components", comps);
 	for (size_t i = 0; i < run->nprocs; i++)
-		json_object_array_add(procs, process_json(run, &run->procs[i]));
+		if (!run->procs[i].folded)
+			json_object_array_add(procs,
+					      process_json(run, &run->procs[i]));
 	put(root, "processes", procs);
+	put_u64(root, "processes_folded", run->folded);
 	if (run->has_path)
 		json_object_array_add(paths, path_json(run, &run->path));
 	put(root, "paths", paths);

@@ -166,7 +166,7 @@ static struct json_object *env_json(const struct run *run)
 			continue;
 		w = json_object_new_object();
 		put(w, "name", json_object_new_string(c->name));
-		put(w, "count", json_object_new_int(c->npids));
+		put(w, "count", json_object_new_int64(c->npids + c->folded));
 		put(w, "cpu_mCores", json_object_new_int(
 			lround(per_second(run, c->m.cpu_ns / 1e9) * 1e3)));
 		put(w, "mem_mb", json_object_new_int(lround(c->m.rss_avg_bytes / 1e6)));

@@ -46,8 +46,9 @@ static void print_row(FILE *out, const struct run *run,
 	char pod[16];
 
 	snprintf(pod, sizeof(pod), "%.8s", c->in_pod ? c->pod.pod_uid : "-");
-	fprintf(out, "%-24.24s %-10s %-13s %-8s %4zu %6.3f", c->name,
-		role_name(c->role), mesh_name(c->mesh), pod, c->npids,
+	fprintf(out, "%-24.24s %-10s %-13s %-8s %4llu %6.3f", c->name,
+		role_name(c->role), mesh_name(c->mesh), pod,
+		(unsigned long long)(c->npids + c->folded),
 		run->seconds > 0 ? cpu / run->seconds : 0);
 	for (int i = 0; i < NCOUNTERS; i++)
 		print_cell(out, &counter_defs[i], c->m.counter[i]);
@@ -210,10 +211,19 @@ static void print_gaps(FILE *out, const struct run *run)
 
 void table_print(FILE *out, const struct run *run)
 {
+	size_t listed = 0;
+
+	for (size_t i = 0; i < run->nprocs; i++)
+		listed += !run->procs[i].folded;
 	fprintf(out,
-		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %zu processes in %zu components\n",
+		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %llu processes in %zu components",
 		run->seconds, run->hostname, run->kernel, run->cpus,
-		run->probe_sched, run->probe_sock, run->nprocs, run->ncomps);
+		run->probe_sched, run->probe_sock,
+		(unsigned long long)(listed + run->folded), run->ncomps);
+	if (run->folded)
+		fprintf(out, " (%llu exited ones folded into their components)",
+			(unsigned long long)run->folded);
+	fputc('\n', out);
 	print_header(out);
 	for (size_t i = 0; i < run->ncomps; i++)
 		print_row(out, run, &run->comps[i]);
