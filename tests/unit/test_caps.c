@@ -24,6 +24,7 @@
 
 #include "elfsyms.h"
 #include "rules.h"
+#include "sampler.h"
 #include "textfile.h"
 #include "unwind_table.h"
 
@@ -211,6 +212,16 @@ static void test_text_too_large(void **state)
 	assert_null(text);
 }
 
+/* -F: meshprof's ceiling per CPU, and over all CPUs. */
+static void test_max_hz(void **state)
+{
+	char why[256];
+
+	assert_true(profile_max_hz(2, why, sizeof(why)) <= PROFILE_MAX_HZ);
+	assert_true(profile_max_hz(64, why, sizeof(why)) <= PROFILE_MAX_NODE_HZ / 64);
+	assert_non_null(strstr(why, "perf_event_max_sample_rate"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_text_escaped),
 		cmocka_unit_test(test_text_fifo),
 		cmocka_unit_test(test_text_too_large),
+		cmocka_unit_test(test_max_hz),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

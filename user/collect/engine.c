@@ -368,11 +368,15 @@ static void set_comm(struct tracked *t, const char *comm)
 static struct tracked *forked(struct engine *e,
 			      const struct lifecycle_event *ev)
 {
-	int parent = pidmap_get(&e->index, ev->ppid);
+	int parent = pidmap_get(&e->index, ev->ppid), idx;
 	struct tracked *t;
 
 	settle_previous(e, ev->pid);
-	t = slot_new(e, ev->pid);
+	/* A read can meet the child (its counters, its samples) before its
+	 * fork event: that record is this process's, with what was read. */
+	idx = pidmap_get(&e->index, ev->pid);
+	t = idx >= 0 && !e->procs[idx].p.exited ? &e->procs[idx] :
+						  slot_new(e, ev->pid);
 	if (!t)
 		return NULL;
 	t->p.ppid = ev->ppid;
