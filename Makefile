@@ -112,7 +112,7 @@ unit: $(UNIT_BINS)
 	@tests/run.sh unit
 
 test: deps
-	@$(MAKE) --no-print-directory all tools
+	@$(MAKE) --no-print-directory all tools asan-build fuzz-build
 	@tests/run.sh all
 
 demo: deps
