@@ -175,7 +175,9 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 		errno = ESRCH;
 		return -1;
 	}
-	if (keep_reused && *slot && (*slot)->start_time != st.start_time)
+	/* A copy made at fork (start time 0) is the same process. */
+	if (keep_reused && *slot && (*slot)->start_time &&
+	    (*slot)->start_time != st.start_time)
 		return 0;
 	pm = calloc(1, sizeof(*pm));
 	if (!pm)
@@ -213,6 +215,35 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 int symbolize_snapshot(struct symbolizer *s, pid_t pid)
 {
 	return capture(s, pid, false);
+}
+
+int symbolize_inherit(struct symbolizer *s, pid_t child, pid_t parent)
+{
+	struct proc_maps *from = *proc_slot(s, parent), **slot, *pm;
+
+	if (!from || !from->n)
+		return symbolize_snapshot(s, child);
+	pm = calloc(1, sizeof(*pm));
+	if (pm)
+		pm->maps = malloc(from->n * sizeof(*pm->maps));
+	if (!pm || !pm->maps) {
+		proc_maps_free(pm);
+		return -1;
+	}
+	memcpy(pm->maps, from->maps, from->n * sizeof(*pm->maps));
+	pm->n = pm->cap = from->n;
+	pm->pid = child;
+	pm->captured_ns = from->captured_ns;
+	memcpy(pm->comm, from->comm, sizeof(pm->comm));
+	slot = proc_slot(s, child);
+	if (*slot) {
+		pm->next = (*slot)->next;
+		proc_maps_free(*slot);
+	} else {
+		s->stats.captures++;
+	}
+	*slot = pm;
+	return 0;
 }
 
 int symbolize_refresh(struct symbolizer *s, pid_t pid)

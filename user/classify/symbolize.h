@@ -61,6 +61,12 @@ int symbolize_snapshot(struct symbolizer *s, pid_t pid);
  * names another process (the PID was reused). For the end of a window.
  */
 int symbolize_refresh(struct symbolizer *s, pid_t pid);
+/*
+ * A forked @child maps what its @parent maps: its capture is a copy of the
+ * parent's, made without reading /proc (the parent's own when it has
+ * none: symbolize_snapshot). Returns 0, or -1 with errno.
+ */
+int symbolize_inherit(struct symbolizer *s, pid_t child, pid_t parent);
 /* Drops @pid's capture (the process exited and its stacks are read). */
 void symbolize_forget(struct symbolizer *s, pid_t pid);
 /* True when @pid has a capture. */

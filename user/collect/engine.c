@@ -134,8 +134,9 @@ static struct tracked *slot_new(struct engine *e, uint32_t pid)
 }
 
 /* What the profile and memory sampling do with a process's identity:
- * memory counts only for what MeshMark compares. */
-static void judge(struct engine *e, struct tracked *t)
+ * memory counts only for what MeshMark compares. A forked child (of
+ * @parent, else 0) maps what its parent does. */
+static void judge(struct engine *e, struct tracked *t, pid_t parent)
 {
 	struct proc_facts facts = { t->p.comm, t->p.exe, t->p.cgroup };
 
@@ -144,14 +145,17 @@ static void judge(struct engine *e, struct tracked *t)
 		return;
 	/* Others are described when first sampled (profile_poll). */
 	profile_allow(e->prof, t->p.pid);
-	profile_snapshot(e->prof, t->p.pid);
+	if (parent)
+		profile_inherit(e->prof, t->p.pid, parent);
+	else
+		profile_snapshot(e->prof, t->p.pid);
 }
 
 /* Identity from /proc. */
 static void identify(struct engine *e, struct tracked *t)
 {
 	procinfo_fill(&t->p);
-	judge(e, t);
+	judge(e, t, 0);
 }
 
 /* A child is its parent's copy: no /proc reads for the thousands of
@@ -163,7 +167,7 @@ static void inherit(struct engine *e, struct tracked *t,
 	memcpy(t->p.cgroup, parent->p.cgroup, sizeof(t->p.cgroup));
 	t->p.pod = parent->p.pod;
 	t->p.in_pod = parent->p.in_pod;
-	judge(e, t);
+	judge(e, t, parent->p.pid);
 }
 
 static struct tracked *tracked_of(struct engine *e, uint32_t pid)
@@ -413,7 +417,7 @@ static int on_event(void *ctx, void *data, size_t len)
 		/* Known already: only what an exec changes is read. */
 		if (idx >= 0) {
 			procinfo_exec(&t->p);
-			judge(e, t);
+			judge(e, t, 0);
 		}
 		break;
 	case EV_EXIT:

@@ -459,6 +459,14 @@ void profile_snapshot(struct profiler *p, pid_t pid)
 	describe(p, pid);
 }
 
+void profile_inherit(struct profiler *p, pid_t child, pid_t parent)
+{
+	captured_add(p, child, CAPTURED_MESH);
+	if (symbolize_inherit(p->sym, child, parent) || !p->unw)
+		return;
+	unwinder_add(p->unw, p->sym, child, true);
+}
+
 void profile_forget(struct profiler *p, pid_t pid)
 {
 	__u32 key = pid;

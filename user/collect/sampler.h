@@ -122,6 +122,8 @@ int profile_allow(struct profiler *p, pid_t tgid);
 void profile_poll(struct profiler *p);
 /* Captures @pid's memory maps now (for example on its exec event). */
 void profile_snapshot(struct profiler *p, pid_t pid);
+/* The same for a forked @child: a copy of its @parent's capture. */
+void profile_inherit(struct profiler *p, pid_t child, pid_t parent);
 /* Forgets @pid, which exited and whose samples were read: its maps, its
  * CFI description, its place in the filter. */
 void profile_forget(struct profiler *p, pid_t pid);
