@@ -168,6 +168,15 @@ fails "a window too short to honour" 2 "invalid duration '0.001'.*at least 0.1" 
 fails "duration in hex" 2 "invalid duration '0x2'" -- "$MESHPROF" record -d 0x2
 fails "duration with a blank" 2 "invalid duration ' 1'" -- "$MESHPROF" record -d ' 1'
 fails "-F above meshprof's ceiling" 2 "invalid frequency '100000'" -- "$MESHPROF" record -F 100000 -d 1
+# The sampler stops itself over its bound (lowered here), says so, and
+# the run says when.
+MESHPROF_TEST_SAMPLER_BOUND=0.0000001 "$MESHPROF" record -d 2.5 -q -F 999 \
+	-o "$dir/bound.json" 2>"$dir/bound.err"
+check "the sampler over its CPU bound: record exits 0" test $? -eq 0
+check "... says it stopped sampling" grep -q 'sampling stopped' "$dir/bound.err"
+check "... and when, in the JSON" \
+	jqe '.profile.stopped_after_seconds > 0.4 and .profile.stopped_after_seconds < 2.5' \
+	"$dir/bound.json"
 fails "record: output that cannot be written, before the window" 1 "/proc/version: cannot write" -- \
 	"$MESHPROF" record -d 0.5 -q -o /proc/version
 fails "record: output on a full disk" 1 "cannot write" -- \

@@ -304,6 +304,10 @@ static int start(struct profiler *p, const struct profile_opts *o,
 	int cpu;
 
 	p->hz = o->frequency_hz ? o->frequency_hz : PROFILE_DEFAULT_HZ;
+	/* Tests lower the bound to see the sampler stop itself. */
+	p->max_share = getenv("MESHPROF_TEST_SAMPLER_BOUND") ?
+		       atof(getenv("MESHPROF_TEST_SAMPLER_BOUND")) :
+		       PROFILE_MAX_SHARE;
 	p->filter = o->only_tgids;
 	p->verbose = o->verbose;
 	p->ncpus = libbpf_num_possible_cpus();
@@ -423,15 +427,15 @@ static void check_cost(struct profiler *p, const struct timespec *now)
 	share = (ns - p->cost_ns) / 1e9 / wall;
 	p->cost_ns = ns;
 	p->cost_at = *now;
-	if (share <= PROFILE_MAX_SHARE)
+	if (share <= p->max_share)
 		return;
 	for (cpu = 0; cpu < p->ncpus; cpu++)
 		if (p->pfds[cpu] >= 0)
 			ioctl(p->pfds[cpu], PERF_EVENT_IOC_DISABLE, 0);
 	p->overloaded = true;
 	p->stopped_after_s = seconds_between(&p->start, now);
-	fprintf(stderr, "meshprof: the CPU profile took %.1f%% of the CPUs over the last second, more than its bound (%.0f%%): sampling stopped %.1f s into the window, which the profile covers\n",
-		share * 100, PROFILE_MAX_SHARE * 100, p->stopped_after_s);
+	fprintf(stderr, "meshprof: the CPU profile took %.1f%% of the CPUs over the last second, more than its bound (%g%%): sampling stopped %.1f s into the window, which the profile covers\n",
+		share * 100, p->max_share * 100, p->stopped_after_s);
 }
 
 void profile_poll(struct profiler *p)

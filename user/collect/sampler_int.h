@@ -22,6 +22,7 @@ struct profiler {
 	bool verbose;
 	bool said_full;			/* the CFI rows map is full */
 	bool overloaded;		/* stopped itself: over its bound */
+	double max_share;		/* the bound: PROFILE_MAX_SHARE */
 	double stopped_after_s;
 	int online;			/* CPUs sampled */
 	uint64_t cost_ns;		/* handler time at the last check */
