@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
@@ -25,6 +27,7 @@
 #include "elfsyms.h"
 #include "rules.h"
 #include "sampler.h"
+#include "symbolize.h"
 #include "textfile.h"
 #include "unwind_table.h"
 
@@ -212,6 +215,48 @@ static void test_text_too_large(void **state)
 	assert_null(text);
 }
 
+static int count_mapping(void *arg, const struct mapped_file *mf)
+{
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* A process with 5000 executable mappings of one file: the capture keeps
+ * 4096, and each is a file opened, so there is a bound. */
+static void test_mapping_cap(void **state)
+{
+	struct symbolizer *s = symbolizer_new(NULL);
+	int ready[2], i;
+	size_t n = 0;
+	pid_t child;
+	char c;
+
+	assert_non_null(s);
+	assert_int_equal(pipe(ready), 0);
+	child = fork();
+	if (!child) {
+		int fd = open("/bin/true", O_RDONLY);
+		char *base = mmap(NULL, 10000 * 8192, PROT_NONE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		for (i = 0; fd >= 0 && base != MAP_FAILED && i < 5000; i++)
+			if (mmap(base + i * 8192, 4096, PROT_READ | PROT_EXEC,
+				 MAP_PRIVATE | MAP_FIXED, fd, 0) == MAP_FAILED)
+				_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	assert_int_equal(symbolize_snapshot(s, child), 0);
+	symbolize_files(s, child, count_mapping, &n);
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	assert_int_equal(n, 4096);
+	symbolizer_free(s);
+}
+
 /* -F: meshprof's ceiling per CPU, and over all CPUs. */
 static void test_max_hz(void **state)
 {
@@ -233,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_text_fifo),
 		cmocka_unit_test(test_text_too_large),
 		cmocka_unit_test(test_max_hz),
+		cmocka_unit_test(test_mapping_cap),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

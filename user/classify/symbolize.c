@@ -27,6 +27,9 @@
 /* A frame outside every known mapping is likely code mapped since the
  * capture (dlopen): capture again, at most this often per process. */
 #define RECAPTURE_NS 1000000000ULL
+/* Executable mappings kept of one process: a process can make 65530, and
+ * each is a file opened. Frames beyond go unnamed. */
+#define MAX_MAPPINGS 4096
 
 struct mapping {
 	uint64_t start, end, pgoff;
@@ -125,6 +128,8 @@ static int add_mapping(void *arg, const struct proc_mapping *m)
 	struct proc_maps *pm = ctx->pm;
 	struct mapping *grown, *dst;
 
+	if (pm->n == MAX_MAPPINGS)
+		return 1;
 	if (pm->n == pm->cap) {
 		pm->cap = pm->cap ? pm->cap * 2 : 64;
 		grown = realloc(pm->maps, pm->cap * sizeof(*grown));
@@ -187,7 +192,7 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 	pm->captured_ns = mono_ns();
 	snprintf(pm->comm, sizeof(pm->comm), "%s", st.comm);
 	ctx.pm = pm;
-	if (procmaps_read(pid, add_mapping, &ctx)) {
+	if (procmaps_read(pid, add_mapping, &ctx) < 0) {
 		proc_maps_free(pm);
 		errno = ESRCH;
 		return -1;
