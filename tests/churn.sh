@@ -3,7 +3,10 @@
 #   tests/churn.sh [SECONDS [PROCESSES [THREADS]]]   (default 90 20000 3000)
 # While `record -d SECONDS` runs, tests/workload/churn starts PROCESSES
 # short-lived processes (half exec a copy of /bin/true named chexec) and
-# THREADS threads over SECONDS - 10. Checks: meshprof exits 0, loses
+# THREADS threads over SECONDS - 10, as a sidecar's container would (a
+# rules file makes them mesh processes: described to the sampler, their
+# memory sampled; --only mesh keeps the rest of the node's files, which
+# would be loaded once each, out of the figures). Checks: meshprof exits 0, loses
 # nothing (drops), counts every process (listed or folded) and their CPU
 # time against getrusage, and keeps its resident memory flat: the last
 # three quarters of the window grow it by less than 4 MiB. Prints the
@@ -16,8 +19,10 @@ nthread=${3:-3000}
 dir=$(mktemp -d)
 trap 'kill $mp_pid $load 2>/dev/null; rm -rf "$dir"' EXIT
 cp /bin/true "$dir/chexec"
+printf 'comm=churn role=sidecar mesh=istio\ncomm=chexec role=sidecar mesh=istio\n' >"$dir/rules"
 
-start_record "$dir/run" -q -d "$secs" || { not_ok "record started"; finish; }
+start_record "$dir/run" -q -d "$secs" --rules "$dir/rules" --only mesh ||
+	{ not_ok "record started"; finish; }
 "$TOP/build/tests/churn" -n "$nproc" -t "$nthread" -d $((secs - 10)) \
 	-e "$dir/chexec" >"$dir/churn.json" &
 load=$!
