@@ -83,9 +83,12 @@ fails "diff: wrong schema" 1 'schema is "other/9"' -- \
 jq '.node.cpus = 64' "$dir/good.json" >"$dir/cpus.json"
 fails "diff: runs from different nodes" 1 "mismatched runs: .* on 2 CPUs|mismatched runs" -- \
 	"$MESHPROF" diff "$dir/good.json" "$dir/cpus.json"
+# A run without requests to compare with (apps on the node may have
+# served some in the good run).
+jq '.workload.requests = 0 | .workload.requests_source = ""' "$dir/good.json" >"$dir/noreq.json"
 jq '.workload.requests = 1000 | .workload.requests_source = "command-line"' "$dir/good.json" >"$dir/req.json"
 fails "diff: one run counts requests, the other not" 1 "mismatched runs: .* has a request count" -- \
-	"$MESHPROF" diff "$dir/good.json" "$dir/req.json"
+	"$MESHPROF" diff "$dir/noreq.json" "$dir/req.json"
 fails "weights out of range" 2 "weights: .*cpu_share" -- \
 	"$MESHPROF" diff --weights cpu_share=0.6 "$dir/good.json" "$dir/good.json"
 fails "weights: unknown MUE" 2 "weights: .*bogus" -- \
