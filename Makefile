@@ -32,8 +32,9 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
 WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS))
 
-# Debian packages: build, test and mesh-lab dependencies.
-DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
+# Debian packages: build, test and mesh-lab dependencies (libclang-rt-dev:
+# the sanitizer and libFuzzer runtimes, which clang only recommends).
+DEPS := clang llvm libclang-rt-dev libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
 	libhttp-parser-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
