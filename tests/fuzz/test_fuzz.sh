@@ -6,7 +6,7 @@
 source "$(dirname "$0")/../lib.sh"
 source "$TOP/tests/fuzz/targets.sh"
 
-RUNS=${FUZZ_RUNS:-3000}
+RUNS=${FUZZ_RUNS:-10000}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 for bin in "$TOP"/build-fuzz/fuzz_*; do
