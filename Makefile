@@ -14,13 +14,14 @@ BUILD := build
 USER_DIRS := lib model identity classify collect attribute score output cmd
 CFLAGS ?= -g -O2
 # What every build of the user side (also the sanitizer builds) compiles with.
-USER_FLAGS := -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf \
+USER_FLAGS := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
+	-std=gnu11 -I$(BUILD) -Ibpf \
 	$(addprefix -Iuser/,$(USER_DIRS)) -DMESHPROF_VERSION='"$(VERSION)"'
 CFLAGS += $(USER_FLAGS)
 DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
-LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm
+LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm -lmicrohttpd -pthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -31,27 +32,37 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
 WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS))
+TEST_TOOL_SRCS := $(wildcard tests/tools/*.c)
+TEST_TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TEST_TOOL_SRCS))
 
 # Debian packages: build, test and mesh-lab dependencies (libclang-rt-dev:
 # the sanitizer and libFuzzer runtimes, which clang only recommends).
 DEPS := clang llvm libclang-rt-dev libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
-	libhttp-parser-dev \
+	libhttp-parser-dev libncurses-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg
+	libc6-dbg prometheus yamllint python3-yaml tmux nodejs chromium chromium-driver fonts-dejavu-core \
+	cargo rustc librust-tokio-dev librust-rustls-dev librust-tokio-rustls-dev \
+	librust-rustls-pemfile-dev librust-ring-dev librust-hyper-dev librust-h2-dev \
+	librust-http-dev librust-bytes-dev librust-futures-util-dev librust-httparse-dev \
+	librust-libc-dev
+# The HTML tests drive Chromium with playwright-core, pinned in
+# tests/html/package-lock.json (Apache-2.0), from the npm registry.
+HTML_TEST_MODULES := tests/html/node_modules/playwright-core/package.json
 
 # tools/tools.mk (mesh lab) defines TOOL_BINS and how to build them.
 TOOL_BINS :=
 -include tools/tools.mk
+-include tests/kernels/kernels.mk
 TOOL_BINS += $(BUILD)/tools/wirecheck
 
 $(BUILD)/tools/wirecheck: tools/wirecheck/wirecheck.c | $(BUILD)
 	@mkdir -p $(BUILD)/tools
 	$(CC) $(CFLAGS) $< -o $@ -lpcap
 
-.PHONY: all deps vmlinux test unit demo bench validate clean tools churn
-all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/profrun
+.PHONY: all deps vmlinux test unit demo bench validate soak churn clean tools
+all: meshprof $(UNIT_BINS) $(WORKLOAD_BINS) $(BUILD)/tests/fpburn $(TEST_TOOL_BINS)
 
 deps:
 	@missing=$$(for p in $(DEPS); do \
@@ -62,6 +73,14 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
 			apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
 	fi
+	@# Pinned in each folder's package-lock.json, from the npm registry,
+	@# installed once, then used offline: playwright-core drives Chromium
+	@# (tests/html), the Kubernetes schemas check deploy/ (tests/deploy).
+	@command -v npm >/dev/null || DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends npm >/dev/null
+	@[ -f $(HTML_TEST_MODULES) ] || (cd tests/html && npm ci --no-audit --no-fund --silent)
+	@[ -d tests/deploy/node_modules ] || \
+		npm ci --prefix tests/deploy --no-audit --no-fund --loglevel=error >/dev/null
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux/vmlinux.h
@@ -83,21 +102,30 @@ $(BUILD)/user/%.o: user/%.c $(SKELS) | $(BUILD)
 
 # The category rules are built into categories.o with .incbin.
 $(BUILD)/user/classify/categories.o: user/classify/categories.conf
+$(BUILD)/user/output/html.o: user/output/html/report.js user/output/html/report.css
 
 # Keep the skeletons: user objects are rebuilt whenever they go missing.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
 
-$(BUILD)/libmeshprof.a: $(USER_OBJS)
-	$(AR) rcs $@ $^
+# Remade when the list of objects changes too, so that an object whose
+# source is gone does not stay in it.
+$(BUILD)/objs.list: FORCE | $(BUILD)
+	@echo '$(USER_OBJS)' | cmp -s - $@ || echo '$(USER_OBJS)' >$@
+
+$(BUILD)/libmeshprof.a: $(USER_OBJS) $(BUILD)/objs.list
+	rm -f $@
+	$(AR) rcs $@ $(USER_OBJS)
+
+.PHONY: FORCE
 
 meshprof: user/cmd/main.c $(BUILD)/libmeshprof.a
-	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $(BUILD)/main.d $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
+	$(CC) $(CFLAGS) $(DEPFLAGS) -MF $(BUILD)/main.d $< $(BUILD)/libmeshprof.a $(LDLIBS) -lncurses -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -lcmocka -o $@
 
 # Test drivers that call meshprof's library directly.
-$(BUILD)/tests/profrun: tests/tools/profrun.c $(BUILD)/libmeshprof.a
+$(BUILD)/tests/%: tests/tools/%.c $(BUILD)/libmeshprof.a
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< $(BUILD)/libmeshprof.a $(LDLIBS) -o $@
 
 # Workloads link libc and libm, and what WORKLOAD_LIBS adds for each.
@@ -105,7 +133,13 @@ $(BUILD)/tests/tlshttp: WORKLOAD_LIBS := -pthread -lssl -lcrypto -lhttp_parser
 $(BUILD)/tests/churn: WORKLOAD_LIBS := -pthread
 
 $(BUILD)/tests/%: tests/workload/%.c | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(DEPFLAGS) $< -o $@ -lm $(WORKLOAD_LIBS)
+
+# profburn as Go builds code: frame pointers, no CFI (test_profile.sh).
+$(BUILD)/tests/fpburn: tests/workload/profburn.c | $(BUILD)
+	$(CC) -O2 -fno-omit-frame-pointer $< -o $@ -lm
+	objcopy --remove-section=.eh_frame --remove-section=.eh_frame_hdr $@
 
 tools: $(TOOL_BINS)
 
@@ -132,6 +166,12 @@ bench: deps
 validate: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/run.sh validate
+
+# An hour of `meshprof serve` over the lab with pods restarted every
+# minute (tests/soak.sh): memory and series flat, maps bounded.
+soak: deps
+	@$(MAKE) --no-print-directory all tools
+	@tests/soak.sh
 
 # Fuzz targets (make fuzz) and the sanitizer build (make asan).
 include tests/sanitize.mk

@@ -16,4 +16,16 @@ static __always_inline __u64 log2_u64(__u64 v)
 	return r;
 }
 
+/*
+ * v = min(v, max), in the very register that then indexes an array. The
+ * verifier of older kernels (6.1) knows a bound only in the register that
+ * was compared, while clang may compare one copy of an index and address
+ * with another, or reload it from a stack slot that never learnt the
+ * bound. Inline assembly leaves it neither choice; v must be 64-bit.
+ */
+#define clamp_index(v, max)						\
+	asm volatile("if %[idx] <= %[lim] goto +1\n\t"			\
+		     "%[idx] = %[lim]"					\
+		     : [idx] "+r"(v) : [lim] "i"(max))
+
 #endif

@@ -187,8 +187,7 @@ static __always_inline void record_wait(__u32 tgid, struct proc_stats *st,
 		return;
 	}
 	slot = log2_u64(wait);
-	if (slot >= MAX_SLOTS)
-		slot = MAX_SLOTS - 1;
+	clamp_index(slot, MAX_SLOTS - 1);
 	__sync_fetch_and_add(&hist->slots[slot], 1);
 }
 
@@ -412,7 +411,7 @@ static __always_inline __u8 guess_passive(struct sock *sk)
 	return local < remote;
 }
 
-static __always_inline __u32 lat_slot(__u64 ns)
+static __always_inline __u64 lat_slot(__u64 ns)
 {
 	__u64 msb;
 
@@ -428,7 +427,7 @@ static __always_inline void record_latency(__u32 tgid, __u32 kind, __u64 ns)
 {
 	struct lat_key key = { .tgid = tgid, .kind = kind };
 	struct lat_hist *h;
-	__u32 slot;
+	__u64 slot;
 
 	h = bpf_map_lookup_or_try_init(&lat_hists, &key, &zero_lat);
 	if (!h) {
@@ -436,8 +435,8 @@ static __always_inline void record_latency(__u32 tgid, __u32 kind, __u64 ns)
 		return;
 	}
 	slot = lat_slot(ns);
-	if (slot < LAT_SLOTS)
-		__sync_fetch_and_add(&h->slots[slot], 1);
+	clamp_index(slot, LAT_SLOTS - 1);	/* no-op: for the verifier */
+	__sync_fetch_and_add(&h->slots[slot], 1);
 	__sync_fetch_and_add(&h->sum_ns, ns);
 	/* Racy but monotone enough: a lost update only lowers the max
 	 * when two CPUs set a new maximum for one process at once. */

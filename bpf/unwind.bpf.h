@@ -11,6 +11,7 @@
 #define MESHPROF_UNWIND_BPF_H
 
 #include "profile_defs.h"
+#include "bits.bpf.h"
 
 /* log2 of the rows one module may have, rounded up: the row search's
  * iterations. */
@@ -172,8 +173,7 @@ static long unwind_step(__u64 i, void *arg)
 	struct cfi_frame *st = w->f;
 	struct unwind_mapping *m;
 	struct unwind_row *row;
-	__u64 cfa, ra, pc;
-	__u32 n = st->n;
+	__u64 cfa, ra, pc, n = st->n;
 
 	if (n >= PROFILE_STACK_DEPTH - 1)
 		return 1;
@@ -212,8 +212,12 @@ next:
 	}
 	st->sp = cfa;
 	st->ip = ra;
-	w->buf->ips[n + 1] = ra;
-	st->n = n + 1;
+	/* n was checked on entry, but 6.1's verifier loses that bound
+	 * where n is spilled to the stack and reloaded. */
+	n++;
+	clamp_index(n, PROFILE_STACK_DEPTH - 1);
+	w->buf->ips[n] = ra;
+	st->n = n;
 	return 0;
 }
 

@@ -48,3 +48,22 @@ finish() { exit $tests_failed; }
 
 # jqe FILTER FILE: true when the filter yields true (quietly).
 jqe() { jq -e "$@" >/dev/null; }
+
+# free_port: a TCP port nothing listens on at 127.0.0.1 now.
+free_port() {
+	local p
+	for _ in $(seq 50); do
+		p=$((20000 + RANDOM % 20000))
+		ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+	done
+	return 1
+}
+
+# wait_http URL CODE TENTHS: true once URL answers CODE, within TENTHS/10 s.
+wait_http() {
+	for _ in $(seq "$3"); do
+		[ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" = "$2" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs meshprof's tests and ends with one summary line: "N passed, N failed".
-#   tests/run.sh [unit|integration|lab|fuzz|asan|all|validate]
+#   tests/run.sh [unit|integration|lab|kernels|fuzz|asan|all|validate]
 # fuzz runs each fuzz target over its corpus and a fixed number of seeded
 # mutations; asan runs the unit and integration tests with the sanitized
 # build (build-asan/, make asan); all includes both (docs/hardening.md).
@@ -38,7 +38,7 @@ run_unit() {
 run_scripts() {
 	local dir=$1 t out rc p f log
 	log=$(mktemp)
-	for t in "$dir"/test_*.sh; do
+	for t in "$dir"/${2:-test_*.sh}; do
 		[ -f "$t" ] || continue
 		echo "=== $t"
 		bash "$t" 2>&1 | tee "$log"
@@ -73,6 +73,7 @@ case $what in
 unit) run_unit ;;
 integration) run_scripts tests/integration ;;
 lab) run_scripts tests/lab ;;
+kernels) run_scripts tests/kernels run.sh ;;
 fuzz) run_scripts tests/fuzz ;;
 asan) run_asan ;;
 all)
@@ -80,6 +81,7 @@ all)
 	run_scripts tests/integration
 	run_scripts tests/fuzz
 	run_scripts tests/lab
+	run_scripts tests/kernels run.sh
 	run_asan
 	;;
 validate)
@@ -94,7 +96,7 @@ validate)
 	[ "$failed" -eq 0 ]
 	exit
 	;;
-*) echo "usage: tests/run.sh [unit|integration|lab|fuzz|asan|all|validate]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [unit|integration|lab|kernels|fuzz|asan|all|validate]" >&2; exit 2 ;;
 esac
 
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"

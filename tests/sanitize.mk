@@ -16,6 +16,7 @@ $(1)/user/%.o: user/%.c $(SKELS)
 	@mkdir -p $$(@D)
 	$(SAN_CC) $(SAN_FLAGS) $(2) $(USER_FLAGS) $(DEPFLAGS) -c $$< -o $$@
 $(1)/user/classify/categories.o: user/classify/categories.conf
+$(1)/user/output/html.o: user/output/html/report.js user/output/html/report.css
 $(1)/libmeshprof.a: $(patsubst user/%.c,$(1)/user/%.o,$(USER_SRCS))
 	$(AR) rcs $$@ $$^
 endef
@@ -28,7 +29,7 @@ ASAN_BINS := $(ASAN)/meshprof $(ASAN)/tests/profrun \
 
 $(ASAN)/meshprof: user/cmd/main.c $(ASAN)/libmeshprof.a
 	$(SAN_CC) $(SAN_FLAGS) $(USER_FLAGS) $(DEPFLAGS) -MF $(ASAN)/main.d $< \
-		$(ASAN)/libmeshprof.a $(LDLIBS) -o $@
+		$(ASAN)/libmeshprof.a $(LDLIBS) -lncurses -o $@
 
 $(ASAN)/tests/test_%: tests/unit/test_%.c $(ASAN)/libmeshprof.a
 	@mkdir -p $(@D)
@@ -41,11 +42,10 @@ $(ASAN)/tests/profrun: tests/tools/profrun.c $(ASAN)/libmeshprof.a
 		$(LDLIBS) -o $@
 
 # ---- make fuzz: one libFuzzer target per parser of outside input ----
-# tests/fuzz/README.md says what each reads. Kubelet log-directory names
-# (identity/kubelet.c) and Prometheus answers get targets here, kubelet
-# and prom, when their parsers land.
+# tests/fuzz/README.md says what each reads. Prometheus answers (meshprof
+# query) get a target here, prom, when their parser lands.
 FUZZ_TARGETS := runjson loadgen rules categories weights cgroup procstat \
-	procmaps elfsyms unwind
+	procmaps kubelet elfsyms unwind
 FUZZ_BINS := $(addprefix $(FUZZ)/fuzz_,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 300
 

@@ -28,11 +28,10 @@ trap cleanup EXIT
 mkdir -p "$OUT"
 rm -f "$OUT/profile.json" "$OUT/meshprof.txt" "$OUT/meshprof.err" "$OUT/load.json"
 "$ML" up "$SCENARIO"
-rules=$("$ML" status --json | jq -r .rules_file)
 
 if [ -x "$MESHPROF" ]; then
 	"$MESHPROF" record -d $((DURATION + ATTACH + 1)) -o "$OUT/profile.json" \
-		--rules "$rules" --loadgen "$OUT/load.json" \
+		--loadgen "$OUT/load.json" \
 		>"$OUT/meshprof.txt" 2>"$OUT/meshprof.err" &
 	mp_pid=$!
 	sleep $ATTACH

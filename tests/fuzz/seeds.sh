@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 C=tests/fuzz/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-mkdir -p $C/{runjson,loadgen,rules,categories,weights,cgroup,procstat,procmaps,elf}
+mkdir -p $C/{runjson,loadgen,rules,categories,weights,cgroup,procstat,procmaps,kubelet,elf}
 
 # /proc of this machine: a few processes of each kind.
 for pid in 1 $$ $(pgrep -o kthreadd) $(pgrep -o sshd || true); do
@@ -26,6 +26,13 @@ echo "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid//-
 printf '12:pids:/kubepods/besteffort/pod%s/%s\n1:name=systemd:/kubepods/besteffort/pod%s/%s\n0::/system.slice/containerd.service\n' \
 	$uid $cid $uid $cid >$C/cgroup/seed-hybrid-cgroupfs
 echo "0::/kubepods.slice/kubepods-pod${uid//-/_}.slice/crio-$cid.scope/container" >$C/cgroup/seed-crio-crun
+
+# The kubelet's log directories: a pods/ entry, a containers/ link and
+# its target (after a NUL).
+printf 'istio-system_istiod-5d9f8c7b6d-abcde_%s' $uid >$C/kubelet/seed-pod-dir
+printf 'reviews-v1-5b8d9_bookinfo_istio-proxy-%s.log\0/var/log/pods/bookinfo_reviews-v1-5b8d9_%s/istio-proxy/0.log' \
+	"$cid" $uid >$C/kubelet/seed-container-log
+printf 'a_b_c-%s.log' "$cid" >$C/kubelet/seed-no-target
 
 # Text files a user writes.
 cp user/classify/categories.conf $C/categories/seed-shipped
@@ -59,12 +66,23 @@ SRC
 	objcopy --add-section .gnu_debugdata=mini.xz prog.stripped prog.mini)
 for f in prog prog-nopie cxx prog.stripped prog.mini; do cp $tmp/$f $C/elf/seed-$f; done
 
-# Runs recorded here, cut to three components and three processes.
+# Runs recorded here, cut to three processes, their components and their
+# stacks.
 ./meshprof record -d 1 -q -o $tmp/run.json 2>/dev/null
 ./meshprof record -d 1 -q -F 0 --no-latency -o $tmp/plain.json 2>/dev/null
 for r in run plain; do
-	jq -c '.components |= .[:3] | .processes |= .[:3]' $tmp/$r.json >$C/runjson/seed-$r
+	jq -c '.processes |= .[:3] | [.processes[].component] as $used |
+		.components |= [.[] | select(.id as $i | $used | index($i))] |
+		if .stacks then .stacks.processes |= [.[] | select(.process < 3)] else . end' \
+		$tmp/$r.json >$C/runjson/seed-$r
 done
+# Three processes that have stacks, renumbered.
+jq -c '(.stacks.processes[:3] | map(.process)) as $keep | .processes as $all |
+	.processes = [$keep[] as $k | $all[$k]] |
+	.stacks.processes = [.stacks.processes[:3] | to_entries[] | .value.process = .key | .value] |
+	[.processes[].component] as $used |
+	.components |= [.[] | select(.id as $i | $used | index($i))]' \
+	$tmp/run.json >$C/runjson/seed-stacks
 jq -c '.components[0].latency = {"service": {"count": 3, "p50_seconds": 1e-05,
 	"p90_seconds": 2e-05, "p99_seconds": 2e-05, "max_seconds": 2.1e-05,
 	"mean_seconds": 1.5e-05, "buckets_hdr_ns": [[180, 2], [300, 1]]}}' \

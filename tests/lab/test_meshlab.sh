@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Mesh lab (tools/meshlab, docs/lab.md): every scenario comes up, carries
 # traffic without errors through the proxies it should, and `down` leaves
-# the machine as it was. Needs root; about a minute.
+# the machine as it was. Needs root; about two minutes.
 set -u
 # shellcheck source=../lib.sh
 source "$(dirname "$0")/../lib.sh"
@@ -22,7 +22,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	not_ok "lab: must run as root"
 	finish
 fi
-if [ ! -x "$TOP/build/tools/meshlab-load" ] || [ ! -x "$TOP/build/tools/meshlab-server" ]; then
+if [ ! -x "$TOP/build/tools/meshlab-load" ] || [ ! -x "$TOP/build/tools/meshlab-server" ] ||
+	[ ! -x "$TOP/build/tools/meshlab-rustproxy" ]; then
 	make -s -C "$TOP" tools >/dev/null || not_ok "lab: make tools"
 fi
 
@@ -38,9 +39,12 @@ host_state() {
 	find /sys/fs/cgroup -maxdepth 3 -type d -name 'kubepods*' 2>/dev/null | sort
 	echo "processes:"
 	ps -eo stat=,comm= | awk '$1 !~ /^Z/ &&
-		$2 ~ /^(haproxy|nginx|envoy|meshlab-server|meshlab-load)$/ { print $2 }' | sort
+		$2 ~ /^(haproxy|nginx|envoy|meshlab-rustpro|meshlab-server|meshlab-load)$/ { print $2 }' | sort
 	echo "state:"
 	ls -d /run/meshlab 2>/dev/null
+	echo "kubelet logs:"
+	ls -d /var/log/pods /var/log/containers 2>/dev/null
+	ls /var/log/pods /var/log/containers 2>/dev/null
 	true
 }
 
@@ -94,6 +98,9 @@ check_status() {
 	check "$s: kubelet cgroup layout" jtrue '[.pods[] | . as $p | .containers[] |
 		.cgroup | startswith($p.cgroup + "/cri-containerd-") and
 		test("^/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod[0-9a-f_]{36}.slice/cri-containerd-[0-9a-f]{64}.scope$")] | all' "$st"
+	check "$s: kubelet log links exist" bash -c "jq -r '.pods[] | . as \$p | .containers[] |
+		\"/var/log/containers/\\(\$p.name)_\\(\$p.namespace)_\\(.name)-\\(.id).log\"' $st |
+		while read -r l; do test -f \"\$l\" || exit 1; done"
 	check "$s: container cgroups exist" bash -c "jq -r '.pods[].containers[].cgroup' $st |
 		while read -r c; do test -d '$root'\$c || exit 1; done"
 	check "$s: server app runs in its container" jtrue '.pods[] |
@@ -214,6 +221,9 @@ for s in baseline baseline-mtls sidecar sidecar-mtls sidecar-tcp sidecar-tcp-pla
 done
 scenario sidecar-mtls --proxy nginx
 scenario node-proxy --proxy nginx
+for s in sidecar sidecar-mtls sidecar-tcp sidecar-tcp-plain node-proxy; do
+	scenario "$s" --proxy rust
+done
 scenario baseline --delay-ms 5 --size 100
 check "server delay shows in latency (p50 $(jget .latencies_ms.p50 "$TMP/load.json") ms)" \
 	jtrue '.latencies_ms.p50 >= 5' "$TMP/load.json"

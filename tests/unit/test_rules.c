@@ -17,7 +17,18 @@
 static const struct rule *match3(const struct ruleset *rs, const char *comm,
 				 const char *exe, const char *cgroup)
 {
-	struct proc_facts p = { comm, exe, cgroup };
+	struct proc_facts p = { .comm = comm, .exe = exe, .cgroup = cgroup };
+
+	return rules_match(rs, &p);
+}
+
+static const struct rule *match_pod(const struct ruleset *rs,
+				    const char *namespace, const char *pod,
+				    const char *container, const char *comm)
+{
+	struct proc_facts p = { .comm = comm, .exe = "/usr/sbin/haproxy",
+				.cgroup = "", .namespace = namespace,
+				.pod = pod, .container = container };
 
 	return rules_match(rs, &p);
 }
@@ -222,9 +233,9 @@ static void test_errors(void **state)
 		  "t.rules:1: unknown mesh 'consul' (expected none, istio, "
 		  "istio-ambient, linkerd or cilium)");
 	parse_err("comm=a role=app\nrole=app mesh=istio name=x\n",
-		  "t.rules:2: no match key (need comm=, exe= or cgroup=)");
+		  "t.rules:2: no match key (need comm=, exe=, cgroup=, namespace=, pod= or container=)");
 	parse_err("name=x\n",
-		  "t.rules:1: no match key (need comm=, exe= or cgroup=)");
+		  "t.rules:1: no match key (need comm=, exe=, cgroup=, namespace=, pod= or container=)");
 	parse_err("comm= role=app\n", "t.rules:1: empty value for comm=");
 	parse_err("comm=x role=app exe=\n", "t.rules:1: empty value for exe=");
 	parse_err("cgroup=\"\" role=app\n",
@@ -363,6 +374,66 @@ static void test_builtin(void **state)
 	rules_free(&rs);
 }
 
+/* The built-ins by the names the meshes deploy their pods and containers
+ * with, whatever program runs there. */
+static void test_builtin_pods(void **state)
+{
+	static const struct {
+		const char *ns, *pod, *container;
+		enum role role;
+		enum mesh mesh;
+		const char *name;
+	} cases[] = {
+		{ "default", "reviews-v1-5b8d9c7f4-xk2pl", "istio-proxy",
+		  ROLE_SIDECAR, MESH_ISTIO, "istio-proxy" },
+		{ "emojivoto", "web-7f8d9-abcde", "linkerd-proxy",
+		  ROLE_SIDECAR, MESH_LINKERD, "linkerd-proxy" },
+		/* ztunnel's container is istio-proxy too. */
+		{ "istio-system", "ztunnel-x7k2p", "istio-proxy",
+		  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel" },
+		{ "kube-system", "cilium-envoy-4kq9z", "cilium-envoy",
+		  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy" },
+		{ "kube-system", "cilium-8xw2m", "cilium-agent",
+		  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
+		{ "kube-system", "cilium-operator-6d9f7-q2x4z", "cilium-operator",
+		  ROLE_OTHER, MESH_CILIUM, "cilium-operator" },
+	};
+	struct ruleset rs = { 0 };
+	const struct rule *r;
+
+	assert_int_equal(rules_add_builtin(&rs), 0);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = match_pod(&rs, cases[i].ns, cases[i].pod,
+			      cases[i].container, "haproxy");
+		assert_non_null(r);
+		assert_int_equal(r->role, cases[i].role);
+		assert_int_equal(r->mesh, cases[i].mesh);
+		assert_string_equal(r->name, cases[i].name);
+	}
+	/* Node proxies only in their mesh's namespace; apps are no one's. */
+	assert_null(match_pod(&rs, "default", "ztunnel-x7k2p", "app", "haproxy"));
+	assert_null(match_pod(&rs, "default", "cilium-8xw2m", "app", "haproxy"));
+	assert_null(match_pod(&rs, "default", "client", "app", "meshlab-load"));
+	assert_null(match_pod(&rs, "", "", "", "haproxy"));
+	rules_free(&rs);
+}
+
+/* User rules may match pod names too. */
+static void test_pod_keys(void **state)
+{
+	struct ruleset rs;
+	const struct rule *r;
+
+	parse_ok(&rs, "namespace=team-* pod=gw-* container=proxy "
+		      "role=node-proxy mesh=istio name=gateway\n");
+	r = match_pod(&rs, "team-a", "gw-1", "proxy", "haproxy");
+	assert_non_null(r);
+	assert_string_equal(r->name, "gateway");
+	assert_null(match_pod(&rs, "team-a", "gw-1", "app", "haproxy"));
+	assert_null(match_pod(&rs, "other", "gw-1", "proxy", "haproxy"));
+	rules_free(&rs);
+}
+
 static void test_user_overrides_builtin(void **state)
 {
 	struct ruleset rs;
@@ -478,6 +549,8 @@ int main(void)
 		cmocka_unit_test(test_error_buffer),
 		cmocka_unit_test(test_match_semantics),
 		cmocka_unit_test(test_builtin),
+		cmocka_unit_test(test_builtin_pods),
+		cmocka_unit_test(test_pod_keys),
 		cmocka_unit_test(test_user_overrides_builtin),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_load_large),

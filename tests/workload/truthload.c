@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * A workload whose costs are known from outside meshprof: it burns a given
- * amount of CPU, blocks a given number of times and sends a given number of
- * bytes over loopback TCP to a child that receives them. At the end each of
- * the two processes writes what the kernel says about it (/proc/self/schedstat,
- * getrusage) and the bytes it moved, as one JSON object per line.
+ * A workload whose costs are known from outside meshprof: a sender burns a
+ * given amount of CPU, blocks a given number of times and sends a given
+ * number of bytes over loopback TCP to a receiver. Both are children of
+ * the process started. What the kernel says about each (schedstat,
+ * getrusage) and the bytes it moved are written as one JSON object per
+ * line: the receiver's by itself at its end, the sender's by the parent
+ * once the sender has exited, so that its numbers include its exit (which
+ * meshprof counts too, up to the last context switch), however slow.
  *
  *   truthload --cpu-ms N --blocks N --bytes N --out FILE
  */
@@ -55,26 +58,64 @@ static void block(long times)
 		nanosleep(&ms, NULL);
 }
 
-static void report(FILE *out, const char *role, unsigned long long bytes)
+static void read_schedstat(const char *path, unsigned long long *oncpu,
+			   unsigned long long *runq)
 {
-	unsigned long long oncpu = 0, runq = 0, slices = 0;
-	struct rusage ru;
-	FILE *f;
+	unsigned long long slices;
+	FILE *f = fopen(path, "r");
 
-	f = fopen("/proc/self/schedstat", "r");
-	if (!f || fscanf(f, "%llu %llu %llu", &oncpu, &runq, &slices) != 3)
-		die("/proc/self/schedstat");
+	if (!f || fscanf(f, "%llu %llu %llu", oncpu, runq, &slices) != 3)
+		die(path);
 	fclose(f);
-	getrusage(RUSAGE_SELF, &ru);
+}
+
+static void print_line(FILE *out, const char *role, pid_t pid,
+		       unsigned long long oncpu, unsigned long long runq,
+		       const struct rusage *ru, unsigned long long bytes)
+{
 	fprintf(out,
 		"{\"role\":\"%s\",\"pid\":%d,\"oncpu_ns\":%llu,\"runq_ns\":%llu,"
 		"\"nvcsw\":%ld,\"nivcsw\":%ld,\"bytes\":%llu}\n",
-		role, getpid(), oncpu, runq, ru.ru_nvcsw, ru.ru_nivcsw, bytes);
+		role, pid, oncpu, runq, ru->ru_nvcsw, ru->ru_nivcsw, bytes);
 	fflush(out);
+}
+
+/* The calling process, as it is now. */
+static void report_self(FILE *out, const char *role, unsigned long long bytes)
+{
+	unsigned long long oncpu, runq;
+	struct rusage ru;
+
+	read_schedstat("/proc/self/schedstat", &oncpu, &runq);
+	getrusage(RUSAGE_SELF, &ru);
+	print_line(out, role, getpid(), oncpu, runq, &ru, bytes);
+}
+
+/* Child @pid, whole, once it has exited: its schedstat is read while it is
+ * a zombie, before wait4() reaps it and gives its rusage. */
+static void report_exited(FILE *out, const char *role, pid_t pid,
+			  unsigned long long bytes)
+{
+	unsigned long long oncpu, runq;
+	struct rusage ru;
+	siginfo_t info;
+	char path[64];
+	int status;
+
+	if (waitid(P_PID, pid, &info, WEXITED | WNOWAIT))
+		die("waitid");
+	snprintf(path, sizeof(path), "/proc/%d/schedstat", pid);
+	read_schedstat(path, &oncpu, &runq);
+	if (wait4(pid, &status, 0, &ru) != pid)
+		die("wait4");
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		exit(1);	/* it said why */
+	print_line(out, role, pid, oncpu, runq, &ru, bytes);
 }
 
 static unsigned long long receive_all(int lfd)
 {
+	struct linger linger = { .l_onoff = 1, .l_linger = 10 };
 	unsigned long long total = 0;
 	char buf[65536];
 	ssize_t n;
@@ -87,7 +128,12 @@ static unsigned long long receive_all(int lfd)
 		total += n;
 	if (n < 0)
 		die("recv");
-	close(fd);
+	/* Closing waits for the ack of our FIN, which the sender's end sends
+	 * as it closes: both ends are closed before anyone reports, even
+	 * where softirqs run late (a slow or emulated machine). */
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, sizeof(linger)) ||
+	    close(fd))
+		die("close");
 	return total;
 }
 
@@ -122,8 +168,8 @@ int main(int argc, char **argv)
 	long cpu_ms = 0, blocks = 0;
 	unsigned long long bytes = 0;
 	const char *out_path = NULL;
+	pid_t receiver, sender;
 	FILE *out;
-	pid_t child;
 	int c, lfd;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -146,21 +192,27 @@ int main(int argc, char **argv)
 	lfd = loopback_listen(&addr);
 	if (lfd < 0)
 		die("listen");
-	child = fork();
-	if (child < 0)
+	receiver = fork();
+	if (receiver < 0)
 		die("fork");
-	if (!child) {
+	if (!receiver) {
 		unsigned long long got = receive_all(lfd);
 
-		report(out, "receiver", got);
+		report_self(out, "receiver", got);
 		_exit(0);
 	}
 	close(lfd);
-	burn(cpu_ms);
-	block(blocks);
-	send_all(&addr, bytes);
-	if (waitpid(child, NULL, 0) != child)
+	sender = fork();
+	if (sender < 0)
+		die("fork");
+	if (!sender) {
+		burn(cpu_ms);
+		block(blocks);
+		send_all(&addr, bytes);
+		_exit(0);
+	}
+	report_exited(out, "sender", sender, bytes);
+	if (waitpid(receiver, NULL, 0) != receiver)
 		die("waitpid");
-	report(out, "sender", bytes);
 	return 0;
 }

@@ -22,9 +22,11 @@ static bool is_kernel_thread(const struct process *p)
 static void judge(const struct process *p, const struct ruleset *rules,
 		  struct verdict *v)
 {
-	struct proc_facts facts = { p->comm, p->exe, p->cgroup };
-	const struct rule *r = rules_match(rules, &facts);
+	struct proc_facts facts;
+	const struct rule *r;
 
+	proc_facts_of(&facts, p);
+	r = rules_match(rules, &facts);
 	memset(v, 0, sizeof(*v));
 	snprintf(v->name, sizeof(v->name), "%s", p->comm[0] ? p->comm : "?");
 	if (r) {

@@ -21,6 +21,9 @@ static void rules_free_one(struct rule *r)
 	free(r->comm);
 	free(r->exe);
 	free(r->cgroup);
+	free(r->namespace);
+	free(r->pod);
+	free(r->container);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -79,10 +82,25 @@ const struct rule *rules_match(const struct ruleset *rs,
 		r = &rs->rules[i];
 		if (rules_glob(r->comm, p->comm) &&
 		    rules_glob(r->exe, p->exe) &&
-		    rules_glob(r->cgroup, p->cgroup))
+		    rules_glob(r->cgroup, p->cgroup) &&
+		    rules_glob(r->namespace, p->namespace) &&
+		    rules_glob(r->pod, p->pod) &&
+		    rules_glob(r->container, p->container))
 			return r;
 	}
 	return NULL;
+}
+
+void proc_facts_of(struct proc_facts *f, const struct process *p)
+{
+	*f = (struct proc_facts){
+		.comm = p->comm,
+		.exe = p->exe,
+		.cgroup = p->cgroup,
+		.namespace = p->pod.namespace,
+		.pod = p->pod.pod_name,
+		.container = p->pod.container,
+	};
 }
 
 /* Longest key or value quoted back in a message. */
@@ -128,7 +146,8 @@ static int rules_value(struct text_pos *ctx, const char **pp,
 
 /* The values of one rule line, before they are checked. */
 struct rules_line {
-	char *comm, *exe, *cgroup, *role, *mesh, *name;
+	char *comm, *exe, *cgroup, *namespace, *pod, *container;
+	char *role, *mesh, *name;
 };
 
 static void rules_line_free(struct rules_line *l)
@@ -136,6 +155,9 @@ static void rules_line_free(struct rules_line *l)
 	free(l->comm);
 	free(l->exe);
 	free(l->cgroup);
+	free(l->namespace);
+	free(l->pod);
+	free(l->container);
 	free(l->role);
 	free(l->mesh);
 	free(l->name);
@@ -150,6 +172,9 @@ static char **rules_slot(struct rules_line *l, const char *key, size_t len)
 		{ "comm", offsetof(struct rules_line, comm) },
 		{ "exe", offsetof(struct rules_line, exe) },
 		{ "cgroup", offsetof(struct rules_line, cgroup) },
+		{ "namespace", offsetof(struct rules_line, namespace) },
+		{ "pod", offsetof(struct rules_line, pod) },
+		{ "container", offsetof(struct rules_line, container) },
 		{ "role", offsetof(struct rules_line, role) },
 		{ "mesh", offsetof(struct rules_line, mesh) },
 		{ "name", offsetof(struct rules_line, name) },
@@ -198,9 +223,10 @@ static int rules_build(struct text_pos *ctx, struct rules_line *l,
 {
 	int role, mesh = MESH_NONE;
 
-	if (!l->comm && !l->exe && !l->cgroup)
+	if (!l->comm && !l->exe && !l->cgroup && !l->namespace && !l->pod &&
+	    !l->container)
 		return text_error(ctx,
-			"no match key (need comm=, exe= or cgroup=)");
+			"no match key (need comm=, exe=, cgroup=, namespace=, pod= or container=)");
 	if (!l->role)
 		return text_error(ctx, "missing role=");
 	role = role_parse(l->role);
@@ -227,7 +253,11 @@ static int rules_build(struct text_pos *ctx, struct rules_line *l,
 	r->comm = l->comm;
 	r->exe = l->exe;
 	r->cgroup = l->cgroup;
+	r->namespace = l->namespace;
+	r->pod = l->pod;
+	r->container = l->container;
 	l->comm = l->exe = l->cgroup = NULL;
+	l->namespace = l->pod = l->container = NULL;
 	return 0;
 }
 
@@ -249,7 +279,8 @@ static int rules_parse_line(struct ruleset *rs, struct text_pos *ctx,
 		if (ret)
 			goto out;
 	}
-	if (!l.comm && !l.exe && !l.cgroup && !l.role && !l.mesh && !l.name)
+	if (!l.comm && !l.exe && !l.cgroup && !l.namespace && !l.pod &&
+	    !l.container && !l.role && !l.mesh && !l.name)
 		goto out;
 	ret = rules_build(ctx, &l, &r);
 	if (!ret && rules_append(rs, &r))
@@ -295,45 +326,67 @@ int rules_load(struct ruleset *rs, const char *path, char *err, size_t err_len)
 }
 
 /*
- * comm is the kernel's 15-char name of the thread, which a proxy may
- * rename (Envoy's workers are "wrk:worker_0"), so every built-in also
- * matches the executable's basename, and carries an explicit name.
- * cilium-envoy comes first: the generic envoy rules would claim it.
+ * The built-ins, in order. Pods first, by the names the meshes deploy
+ * them with: a sidecar container is named the same whatever it runs
+ * (pilot-agent and Envoy in istio-proxy), and a node proxy's pod the
+ * same on every node. ztunnel's container is istio-proxy too, so its pod
+ * comes before the sidecar rule; cilium-envoy's pods before the agent's.
+ * Then processes: comm is the kernel's 15-char name of the thread, which
+ * a proxy may rename (Envoy's workers are "wrk:worker_0"), so each
+ * program is matched by comm and by the executable's basename.
  */
-static const struct {
-	const char *comm;
-	const char *exe;
+static const struct builtin {
+	const char *namespace, *pod, *container;
+	const char *comm, *exe;
 	enum role role;
 	enum mesh mesh;
 	const char *name;
 } rules_builtin[] = {
-	{ "cilium-envoy", "*/cilium-envoy",
-	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy" },
-	{ "envoy", "*/envoy", ROLE_SIDECAR, MESH_ISTIO, "envoy" },
-	{ "pilot-agent", "*/pilot-agent",
-	  ROLE_SIDECAR, MESH_ISTIO, "pilot-agent" },
-	{ "linkerd2-proxy", "*/linkerd2-proxy",
-	  ROLE_SIDECAR, MESH_LINKERD, "linkerd2-proxy" },
-	{ "ztunnel", "*/ztunnel",
+	{ "istio-system", "ztunnel-*", NULL, NULL, NULL,
 	  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel" },
-	{ "cilium-agent", "*/cilium-agent",
+	{ "kube-system", "cilium-envoy-*", NULL, NULL, NULL,
+	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy" },
+	{ "kube-system", "cilium-operator-*", NULL, NULL, NULL,
+	  ROLE_OTHER, MESH_CILIUM, "cilium-operator" },
+	{ "kube-system", "cilium-*", NULL, NULL, NULL,
+	  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
+	{ NULL, NULL, "istio-proxy", NULL, NULL,
+	  ROLE_SIDECAR, MESH_ISTIO, "istio-proxy" },
+	{ NULL, NULL, "linkerd-proxy", NULL, NULL,
+	  ROLE_SIDECAR, MESH_LINKERD, "linkerd-proxy" },
+	{ NULL, NULL, NULL, "cilium-envoy", "*/cilium-envoy",
+	  ROLE_NODE_PROXY, MESH_CILIUM, "cilium-envoy" },
+	{ NULL, NULL, NULL, "envoy", "*/envoy",
+	  ROLE_SIDECAR, MESH_ISTIO, "envoy" },
+	{ NULL, NULL, NULL, "pilot-agent", "*/pilot-agent",
+	  ROLE_SIDECAR, MESH_ISTIO, "pilot-agent" },
+	{ NULL, NULL, NULL, "linkerd2-proxy", "*/linkerd2-proxy",
+	  ROLE_SIDECAR, MESH_LINKERD, "linkerd2-proxy" },
+	{ NULL, NULL, NULL, "ztunnel", "*/ztunnel",
+	  ROLE_NODE_PROXY, MESH_ISTIO_AMBIENT, "ztunnel" },
+	{ NULL, NULL, NULL, "cilium-agent", "*/cilium-agent",
 	  ROLE_NODE_AGENT, MESH_CILIUM, "cilium-agent" },
 };
 
 #define RULES_NBUILTIN (sizeof(rules_builtin) / sizeof(rules_builtin[0]))
 
-static int rules_add_one(struct ruleset *rs, const char *comm,
-			 const char *exe, int i)
+static int dup_key(char **dst, const char *src)
 {
-	struct rule r = {
-		.role = rules_builtin[i].role,
-		.mesh = rules_builtin[i].mesh,
-	};
+	return src && !(*dst = strdup(src)) ? -1 : 0;
+}
 
-	snprintf(r.name, sizeof(r.name), "%s", rules_builtin[i].name);
-	if (comm && !(r.comm = strdup(comm)))
-		return -1;
-	if (exe && !(r.exe = strdup(exe))) {
+/* One rule of built-in @b, matching comm (@comm) or exe (!@comm), or its
+ * pod keys when it has no comm. */
+static int rules_add_one(struct ruleset *rs, const struct builtin *b,
+			 bool comm)
+{
+	struct rule r = { .role = b->role, .mesh = b->mesh };
+
+	snprintf(r.name, sizeof(r.name), "%s", b->name);
+	if (dup_key(&r.namespace, b->namespace) || dup_key(&r.pod, b->pod) ||
+	    dup_key(&r.container, b->container) ||
+	    dup_key(&r.comm, comm ? b->comm : NULL) ||
+	    dup_key(&r.exe, comm ? NULL : b->exe)) {
 		rules_free_one(&r);
 		return -1;
 	}
@@ -346,8 +399,10 @@ int rules_add_builtin(struct ruleset *rs)
 
 	/* A rule's keys are ANDed, so "comm or exe" takes two rules. */
 	for (i = 0; i < RULES_NBUILTIN; i++) {
-		if (rules_add_one(rs, rules_builtin[i].comm, NULL, i) ||
-		    rules_add_one(rs, NULL, rules_builtin[i].exe, i)) {
+		const struct builtin *b = &rules_builtin[i];
+
+		if (rules_add_one(rs, b, true) ||
+		    (b->exe && rules_add_one(rs, b, false))) {
 			rules_truncate(rs, old_len);
 			return -1;
 		}

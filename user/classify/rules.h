@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 #include "kinds.h"
+#include "run.h"
 
 #define RULE_NAME_LEN 64
 
@@ -13,6 +14,9 @@ struct rule {
 	char *comm;
 	char *exe;
 	char *cgroup;
+	char *namespace;	/* of the pod (kubelet.h) */
+	char *pod;
+	char *container;
 	enum role role;
 	enum mesh mesh;
 	char name[RULE_NAME_LEN];	/* "" lets the component be named by comm */
@@ -30,7 +34,13 @@ struct proc_facts {
 	const char *comm;
 	const char *exe;	/* "" when unreadable (kernel thread, exited) */
 	const char *cgroup;	/* most specific cgroup path, "" when unknown */
+	const char *namespace;	/* the pod's names; "" when not known */
+	const char *pod;
+	const char *container;
 };
+
+/* What @p says of itself to the rules. */
+void proc_facts_of(struct proc_facts *f, const struct process *p);
 
 /*
  * Append the rules in @text; @fname is only used in messages. On error,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "elfsyms.h"
 #include "hash.h"
 #include "intern.h"
@@ -56,14 +57,6 @@ struct symbolizer {
 	struct intern_table strings;
 	struct symbolize_stats stats;
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static struct proc_maps **proc_slot(const struct symbolizer *s, pid_t pid)
 {

@@ -6,8 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
+#include "fit.h"
+#include "html.h"
+#include "engine.h"
 #include "meshmark_out.h"
+#include "rules.h"
+#include "sampler.h"
 #include "table.h"
 #include "weights.h"
 
@@ -92,7 +98,7 @@ int parse_options(const char *cmd, const char *usage,
 			bad_option(cmd, argv);
 			return EXIT_USAGE;
 		}
-		if (o->apply(cmd, args, optarg))
+		if (o->apply(cmd, (char *)args + o->at, optarg))
 			return EXIT_USAGE;
 	}
 	return 0;
@@ -121,13 +127,146 @@ int apply_format(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-void print_run(FILE *out, const struct run *run)
+int number_option(const char *cmd, const char *arg, const char *what,
+		  const char *hint, double min, double max, bool whole,
+		  double *out)
 {
-	table_print(out, run);
+	if (!parse_number(arg, min, max, out) && (!whole || *out == (long)*out))
+		return 0;
+	errorf(cmd, "invalid %s '%s' (%s)", what, arg, hint);
+	return EXIT_USAGE;
+}
+
+int apply_btf(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->acct.btf_path = arg;
+	return 0;
+}
+
+int apply_max_procs(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_option(cmd, arg, "--max-procs", "64..4194304", 64, 1 << 22,
+			  true, &n))
+		return EXIT_USAGE;
+	((struct engine_opts *)args)->acct.max_procs = n;
+	return 0;
+}
+
+/* A frequency this node cannot take is refused before anything loads:
+ * -F 100000 livelocked a 2-CPU node (docs/hardening.md). */
+int apply_frequency(const char *cmd, void *args, const char *arg)
+{
+	unsigned int max;
+	char why[256];
+	double n;
+
+	if (number_option(cmd, arg, "frequency",
+			  "samples per second, 0 for none, at most 10000", 0,
+			  PROFILE_MAX_HZ, true, &n))
+		return EXIT_USAGE;
+	max = profile_max_hz(sysconf(_SC_NPROCESSORS_ONLN), why, sizeof(why));
+	if (n > max) {
+		errorf(cmd, "invalid frequency '%s': this node takes at most %u Hz (%s)",
+		       arg, max, why);
+		return EXIT_USAGE;
+	}
+	((struct engine_opts *)args)->frequency_hz = n;
+	return 0;
+}
+
+int apply_only(const char *cmd, void *args, const char *arg)
+{
+	if (strcmp(arg, "mesh")) {
+		errorf(cmd, "invalid --only '%s' (mesh)", arg);
+		return EXIT_USAGE;
+	}
+	((struct engine_opts *)args)->only_mesh = true;
+	return 0;
+}
+
+int apply_no_latency(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->acct.no_latency = true;
+	return 0;
+}
+
+int apply_no_cfi(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->no_cfi = true;
+	return 0;
+}
+
+int apply_categories(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->categories = arg;
+	return 0;
+}
+
+int apply_verbose(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->verbose = true;
+	return 0;
+}
+
+int load_rules(const char *cmd, struct ruleset *rules, const char *path)
+{
+	char err[512];
+
+	if (path && rules_load(rules, path, err, sizeof(err))) {
+		errorf(cmd, "%s", err);
+		return -1;
+	}
+	if (rules_add_builtin(rules)) {
+		errorf(cmd, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int write_html(const char *cmd, const struct run *run, const char *path)
+{
+	char err[512];
+
+	if (html_write_run(run, path, err, sizeof(err))) {
+		errorf(cmd, "%s", err);
+		return -1;
+	}
+	fprintf(stderr, "meshprof %s: HTML report written to %s\n", cmd, path);
+	return 0;
+}
+
+static void print_tables(FILE *out, const struct run *run, int width)
+{
+	table_print(out, run, width);
 	if (isnan(run->mm.score)) {
 		fprintf(out, "\nMeshMark: not computed: %s\n", run->mm.error);
 		return;
 	}
 	fputc('\n', out);
 	meshmark_print(out, &run->mm);
+}
+
+void print_run(FILE *out, const struct run *run)
+{
+	int width = terminal_width(out);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem;
+
+	if (!width) {
+		print_tables(out, run, 0);
+		return;
+	}
+	/* on a terminal, everything within its width */
+	mem = open_memstream(&buf, &len);
+	if (!mem) {
+		print_tables(out, run, width);
+		return;
+	}
+	print_tables(mem, run, width);
+	if (!fclose(mem))
+		fit_print(out, buf, len, width);
+	free(buf);
 }

@@ -4,6 +4,7 @@
 
 /* Exit codes: 0 ok, 1 failure at run time, 2 bad usage. */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include "derived.h"
 #include "run.h"
@@ -13,6 +14,8 @@
 int cmd_record(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 /* "meshprof CMD: message" on stderr. */
 void errorf(const char *cmd, const char *fmt, ...)
@@ -26,6 +29,8 @@ struct cmd_opt {
 	char letter;		/* short form; 0 for none */
 	bool has_arg;
 	int (*apply)(const char *cmd, void *args, const char *arg);
+	size_t at;		/* apply() gets args + at: options shared by
+				 * commands apply to a part of their args */
 };
 
 /*
@@ -38,7 +43,7 @@ int parse_options(const char *cmd, const char *usage,
 		  void *args);
 
 /* What record, report and diff share: MeshMark weights and the format of
- * their JSON. Their args start with a struct score_opts. */
+ * their JSON, in the member @m of their args of type @t. */
 struct score_opts {
 	struct mm_weights weights;
 	bool smp;		/* --format smp */
@@ -46,9 +51,43 @@ struct score_opts {
 
 int apply_weights(const char *cmd, void *args, const char *arg);
 int apply_format(const char *cmd, void *args, const char *arg);
-#define SCORE_OPTIONS							\
-	{ "weights", 0, true, apply_weights },				\
-	{ "format", 0, true, apply_format }
+#define SCORE_OPTIONS(t, m)						\
+	{ "weights", 0, true, apply_weights, offsetof(t, m) },		\
+	{ "format", 0, true, apply_format, offsetof(t, m) }
+struct ruleset;
+/* The rules of @path (NULL: none), then the built-in ones; -1 after a
+ * message. */
+int load_rules(const char *cmd, struct ruleset *rules, const char *path);
+/* The page of @run at @path, and where it went on stderr; -1 after a
+ * message. */
+int write_html(const char *cmd, const struct run *run, const char *path);
+/*
+ * The collector engine's options (collect/engine.h), in the member @m of
+ * type struct engine_opts of a command's args of type @t: --btf,
+ * --max-procs, -F, --only, --no-latency, --no-cfi, --categories, -v.
+ */
+int apply_btf(const char *cmd, void *args, const char *arg);
+int apply_max_procs(const char *cmd, void *args, const char *arg);
+int apply_frequency(const char *cmd, void *args, const char *arg);
+int apply_only(const char *cmd, void *args, const char *arg);
+int apply_no_latency(const char *cmd, void *args, const char *arg);
+int apply_no_cfi(const char *cmd, void *args, const char *arg);
+int apply_categories(const char *cmd, void *args, const char *arg);
+int apply_verbose(const char *cmd, void *args, const char *arg);
+#define ENGINE_OPTIONS(t, m)						\
+	{ "btf", 0, true, apply_btf, offsetof(t, m) },			\
+	{ "max-procs", 0, true, apply_max_procs, offsetof(t, m) },	\
+	{ "frequency", 'F', true, apply_frequency, offsetof(t, m) },	\
+	{ "only", 0, true, apply_only, offsetof(t, m) },		\
+	{ "no-latency", 0, false, apply_no_latency, offsetof(t, m) },	\
+	{ "no-cfi", 0, false, apply_no_cfi, offsetof(t, m) },		\
+	{ "categories", 0, true, apply_categories, offsetof(t, m) },	\
+	{ "verbose", 'v', false, apply_verbose, offsetof(t, m) }
+/* A whole (@whole) or decimal number in [@min, @max] into *@out, or
+ * EXIT_USAGE after "invalid WHAT 'ARG' (HINT)". */
+int number_option(const char *cmd, const char *arg, const char *what,
+		  const char *hint, double min, double max, bool whole,
+		  double *out);
 /* The table, then the MeshMark breakdown when it has a score. */
 void print_run(FILE *out, const struct run *run);
 /* Parses a plain decimal number ("12", "0.5", "1e3": no sign, blanks,

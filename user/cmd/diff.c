@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "runjson.h"
 #include "derive.h"
+#include "html.h"
 #include "meshmark.h"
 #include "meshmark_out.h"
 #include "smp.h"
@@ -15,13 +16,15 @@
 #define DIFF_SCHEMA "meshprof.diff/1"
 
 static const char usage[] =
-"usage: meshprof diff BASELINE.json MESH.json [-o FILE.json] [--weights SPEC]\n"
+"usage: meshprof diff BASELINE.json MESH.json [-o FILE.json] [--html FILE.html]\n"
+"                     [--weights SPEC]\n"
 "\n"
 "Compares a run of the workload with the mesh against a baseline run of the\n"
 "same load without it: overhead per 1000 requests for each resource, where\n"
 "it went (component, class), and the MeshMark score (docs/meshmark.md).\n"
 "\n"
 "  -o, --output FILE     write the comparison as JSON\n"
+"      --html FILE       the comparison as one self-contained page\n"
 "      --format FMT      of the -o file: meshprof (default) or smp\n"
 "      --weights SPEC    MeshMark weights, e.g. cpu=0.2,p99=-0.5\n"
 "  -h, --help\n";
@@ -70,8 +73,9 @@ static int write_diff(const struct run *mesh, const struct meshmark *mm,
 }
 
 struct diff_args {
-	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
+	struct score_opts score;
 	const char *output;
+	const char *html;
 };
 
 static int opt_output(const char *cmd, void *args, const char *arg)
@@ -80,9 +84,16 @@ static int opt_output(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
+static int opt_html(const char *cmd, void *args, const char *arg)
+{
+	((struct diff_args *)args)->html = arg;
+	return 0;
+}
+
 static const struct cmd_opt diff_opts[] = {
 	{ "output", 'o', true, opt_output },
-	SCORE_OPTIONS,
+	{ "html", 0, true, opt_html },
+	SCORE_OPTIONS(struct diff_args, score),
 	{}
 };
 
@@ -119,6 +130,14 @@ int cmd_diff(int argc, char **argv)
 	if (a.output && write_diff(&mesh, &mm, argv[optind], argv[optind + 1],
 				 a.score.smp, a.output))
 		goto cleanup;
+	if (a.html) {
+		if (html_write_diff(&mesh, &mm, argv[optind], argv[optind + 1],
+				    a.html, err, sizeof(err))) {
+			errorf("diff", "%s", err);
+			goto cleanup;
+		}
+		fprintf(stderr, "meshprof diff: HTML report written to %s\n", a.html);
+	}
 	rc = 0;
 cleanup:
 	meshmark_free(&mm);

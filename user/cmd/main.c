@@ -16,6 +16,7 @@ static const char usage[] =
 "  record    attach to the kernel for a window, print and save the result\n"
 "  report    print the table of a saved run (FILE.json)\n"
 "  diff      compare a mesh run with a baseline run: MeshMark of the overhead\n"
+"  serve     export Prometheus metrics continuously (the DaemonSet agent)\n"
 "\n"
 "  meshprof COMMAND --help   options of a command\n"
 "  meshprof --version\n";
@@ -44,6 +45,10 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(cmd, "diff"))
 		return cmd_diff(argc - 1, argv + 1);
+	if (!strcmp(cmd, "top"))
+		return cmd_top(argc - 1, argv + 1);
+	if (!strcmp(cmd, "serve"))
+		return cmd_serve(argc - 1, argv + 1);
 	errorf(NULL, "unknown command '%s' (try meshprof --help)", cmd);
 	return EXIT_USAGE;
 }

@@ -8,15 +8,17 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/utsname.h>
 #include <json-c/json.h>
 #include "bpfload.h"
+#include "clock.h"
 #include "commands.h"
 #include "component.h"
 #include "derive.h"
 #include "engine.h"
 #include "folded.h"
+#include "html.h"
 #include "meshmark_out.h"
+#include "node.h"
 #include "outfile.h"
 #include "probes.h"
 #include "runjson.h"
@@ -67,6 +69,7 @@ static const char usage[] =
 "      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
 "                           (each -0.5..0.5; docs/meshmark.md)\n"
 "      --format FMT         of the -o file: meshprof (default) or smp\n"
+"      --html FILE          the run as one self-contained page (docs/html.md)\n"
 "  -q, --quiet              no table on stdout\n"
 "  -v, --verbose            libbpf and verifier messages on stderr\n"
 "  -h, --help\n";
@@ -80,7 +83,7 @@ static void on_signal(int sig)
 }
 
 struct record_args {
-	struct score_opts score;	/* first: SCORE_OPTIONS apply to it */
+	struct score_opts score;
 	double duration;
 	const char *output;
 	const char *rules;
@@ -88,27 +91,17 @@ struct record_args {
 	const char *loadgen;
 	double cpu_capacity;
 	const char *folded;
+	const char *html;
 	bool quiet;
 	size_t max_exited;
 	struct engine_opts engine;
 };
 
-/* A whole or decimal number in [@min, @max] into *@out, or a message
- * naming @what and what it takes (@hint). */
-static int number_arg(const char *arg, const char *what, const char *hint,
-		      double min, double max, bool whole, double *out)
-{
-	if (!parse_number(arg, min, max, out) && (!whole || *out == (long)*out))
-		return 0;
-	errorf("record", "invalid %s '%s' (%s)", what, arg, hint);
-	return EXIT_USAGE;
-}
-
 static int opt_duration(const char *cmd, void *args, const char *arg)
 {
-	return number_arg(arg, "duration", "seconds, at least 0.1", MIN_WINDOW_S,
-			  86400 * 365, false,
-			  &((struct record_args *)args)->duration);
+	return number_option(cmd, arg, "duration", "seconds, at least 0.1",
+			     MIN_WINDOW_S, 86400 * 365, false,
+			     &((struct record_args *)args)->duration);
 }
 
 static int opt_output(const char *cmd, void *args, const char *arg)
@@ -123,27 +116,14 @@ static int opt_rules(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-static int opt_btf(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.acct.btf_path = arg;
-	return 0;
-}
 
-static int opt_max_procs(const char *cmd, void *args, const char *arg)
-{
-	double n;
-
-	if (number_arg(arg, "--max-procs", "64..4194304", 64, 1 << 22, true, &n))
-		return EXIT_USAGE;
-	((struct record_args *)args)->engine.acct.max_procs = n;
-	return 0;
-}
 
 static int opt_max_exited(const char *cmd, void *args, const char *arg)
 {
 	double n;
 
-	if (number_arg(arg, "--max-exited", "0..4194304", 0, 1 << 22, true, &n))
+	if (number_option(cmd, arg, "--max-exited", "0..4194304", 0, 1 << 22,
+			  true, &n))
 		return EXIT_USAGE;
 	((struct record_args *)args)->max_exited = n;
 	return 0;
@@ -177,7 +157,7 @@ static int opt_requests(const char *cmd, void *args, const char *arg)
 {
 	double n;
 
-	if (number_arg(arg, "--requests", "a count > 0", 1, 1e15, true, &n))
+	if (number_option(cmd, arg, "--requests", "a count > 0", 1, 1e15, true, &n))
 		return EXIT_USAGE;
 	((struct record_args *)args)->requests = n;
 	return 0;
@@ -191,36 +171,12 @@ static int opt_loadgen(const char *cmd, void *args, const char *arg)
 
 static int opt_capacity(const char *cmd, void *args, const char *arg)
 {
-	return number_arg(arg, "--cpu-capacity", "cores > 0", 0.001, 1e6, false,
+	return number_option(cmd, arg, "--cpu-capacity", "cores > 0", 0.001, 1e6, false,
 			  &((struct record_args *)args)->cpu_capacity);
 }
 
-static int opt_frequency(const char *cmd, void *args, const char *arg)
-{
-	double n;
 
-	if (number_arg(arg, "frequency", "samples per second, 0 for none, at most 10000", 0,
-		       PROFILE_MAX_HZ, true, &n))
-		return EXIT_USAGE;
-	((struct record_args *)args)->engine.frequency_hz = n;
-	return 0;
-}
 
-static int opt_only(const char *cmd, void *args, const char *arg)
-{
-	if (strcmp(arg, "mesh")) {
-		errorf(cmd, "invalid --only '%s' (mesh)", arg);
-		return EXIT_USAGE;
-	}
-	((struct record_args *)args)->engine.only_mesh = true;
-	return 0;
-}
-
-static int opt_categories(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.categories = arg;
-	return 0;
-}
 
 static int opt_folded(const char *cmd, void *args, const char *arg)
 {
@@ -228,17 +184,13 @@ static int opt_folded(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-static int opt_no_latency(const char *cmd, void *args, const char *arg)
+static int opt_html(const char *cmd, void *args, const char *arg)
 {
-	((struct record_args *)args)->engine.acct.no_latency = true;
+	((struct record_args *)args)->html = arg;
 	return 0;
 }
 
-static int opt_no_cfi(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.no_cfi = true;
-	return 0;
-}
+
 
 static int opt_quiet(const char *cmd, void *args, const char *arg)
 {
@@ -246,33 +198,22 @@ static int opt_quiet(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-static int opt_verbose(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->engine.verbose = true;
-	return 0;
-}
 
 static const struct cmd_opt record_opts[] = {
 	{ "duration", 'd', true, opt_duration },
 	{ "output", 'o', true, opt_output },
 	{ "rules", 0, true, opt_rules },
-	{ "btf", 0, true, opt_btf },
-	{ "max-procs", 0, true, opt_max_procs },
 	{ "max-exited", 0, true, opt_max_exited },
 	{ "attach", 0, true, opt_attach },
 	{ "sock-source", 0, true, opt_sock },
 	{ "requests", 0, true, opt_requests },
 	{ "loadgen", 0, true, opt_loadgen },
 	{ "cpu-capacity", 0, true, opt_capacity },
-	SCORE_OPTIONS,
-	{ "frequency", 'F', true, opt_frequency },
-	{ "only", 0, true, opt_only },
-	{ "categories", 0, true, opt_categories },
+	SCORE_OPTIONS(struct record_args, score),
+	ENGINE_OPTIONS(struct record_args, engine),
 	{ "folded", 0, true, opt_folded },
-	{ "no-latency", 0, false, opt_no_latency },
-	{ "no-cfi", 0, false, opt_no_cfi },
+	{ "html", 0, true, opt_html },
 	{ "quiet", 'q', false, opt_quiet },
-	{ "verbose", 'v', false, opt_verbose },
 	{}
 };
 
@@ -287,25 +228,6 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 		return EXIT_USAGE;
 	}
 	return 0;
-}
-
-static void node_facts(struct run *run)
-{
-	struct utsname u;
-
-	if (!uname(&u)) {
-		snprintf(run->hostname, sizeof(run->hostname), "%s", u.nodename);
-		snprintf(run->kernel, sizeof(run->kernel), "%s", u.release);
-	}
-	run->cpus = sysconf(_SC_NPROCESSORS_ONLN);
-}
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 /* Folds what the engine counted since its last read into @run, and the
@@ -380,18 +302,10 @@ static int interrupted(void)
 static int write_run(const struct run *run, bool smp, const char *path)
 {
 	const struct meshmark *mm = isnan(run->mm.score) ? NULL : &run->mm;
-	struct json_object *root;
+	struct json_object *root = smp ? smp_json(run, mm) : run_document(run);
 	char err[512];
 	int rc;
 
-	if (smp) {
-		root = smp_json(run, mm);
-	} else {
-		root = run_to_json(run);
-		json_object_object_add(root, "mue", mm ? mue_to_json(mm) : NULL);
-		json_object_object_add(root, "meshmark",
-				       mm ? meshmark_to_json(mm) : NULL);
-	}
 	rc = json_write_file(root, path, err, sizeof(err));
 	json_object_put(root);
 	if (rc)
@@ -419,49 +333,18 @@ static int describe_workload(struct run *run, const struct record_args *a)
 	return 0;
 }
 
-static int load_rules(struct ruleset *rules, const char *path)
-{
-	char err[512];
-
-	if (path && rules_load(rules, path, err, sizeof(err))) {
-		errorf("record", "%s", err);
-		return -1;
-	}
-	if (rules_add_builtin(rules)) {
-		errorf("record", "out of memory");
-		return -1;
-	}
-	return 0;
-}
-
 /* Fails before recording rather than after a long window. */
 static int check_outputs(const struct record_args *a)
 {
 	char err[512];
 
 	if ((a->output && outfile_check(a->output, err, sizeof(err))) ||
-	    (a->folded && outfile_check(a->folded, err, sizeof(err)))) {
+	    (a->folded && outfile_check(a->folded, err, sizeof(err))) ||
+	    (a->html && outfile_check(a->html, err, sizeof(err)))) {
 		errorf("record", "%s", err);
 		return -1;
 	}
 	return 0;
-}
-
-/* A frequency this node cannot take is refused before anything loads:
- * -F 100000 livelocked a 2-CPU node. */
-static int check_frequency(unsigned int hz)
-{
-	unsigned int max;
-	char why[256];
-
-	if (!hz)
-		return 0;
-	max = profile_max_hz(sysconf(_SC_NPROCESSORS_ONLN), why, sizeof(why));
-	if (hz <= max)
-		return 0;
-	errorf("record", "invalid frequency '%u': this node takes at most %u Hz (%s)",
-	       hz, max, why);
-	return EXIT_USAGE;
 }
 
 /* Everything the run needs before its window: 0, or an exit code after a
@@ -469,11 +352,8 @@ static int check_frequency(unsigned int hz)
 static int prepare(struct record_args *a, struct ruleset *rules)
 {
 	char err[512];
-	int rc = check_frequency(a->engine.frequency_hz);
 
-	if (rc)
-		return rc;
-	if (check_outputs(a) || load_rules(rules, a->rules))
+	if (check_outputs(a) || load_rules("record", rules, a->rules))
 		return 1;
 	test_signal("prepare");
 	if (probe_privileges(err, sizeof(err)) ||
@@ -511,6 +391,8 @@ static int finish(struct run *run, const struct record_args *a,
 		print_run(stdout, run);
 	test_signal("write");
 	if (a->output && write_run(run, a->score.smp, a->output))
+		return 1;
+	if (a->html && write_html("record", run, a->html))
 		return 1;
 	return 0;
 }

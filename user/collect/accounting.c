@@ -330,6 +330,11 @@ void accounting_close(struct accounting *a)
 	free(a);
 }
 
+struct bpf_object *accounting_object(const struct accounting *a)
+{
+	return a->skel->obj;
+}
+
 int accounting_lifecycle_fd(const struct accounting *a)
 {
 	return bpf_map__fd(a->skel->maps.lifecycle);

@@ -56,6 +56,8 @@ void accounting_count(struct accounting *a, bool on);
 void accounting_detach(struct accounting *a);
 void accounting_close(struct accounting *a);
 
+/* The loaded object: its maps and programs, for meshprof's own health. */
+struct bpf_object *accounting_object(const struct accounting *a);
 /* The lifecycle ring buffer (struct lifecycle_event records). */
 int accounting_lifecycle_fd(const struct accounting *a);
 

@@ -13,7 +13,9 @@
 #include <time.h>
 #include <bpf/libbpf.h>
 #include "array.h"
+#include "clock.h"
 #include "engine.h"
+#include "kubelet.h"
 #include "pidmap.h"
 #include "procfs.h"
 #include "procinfo.h"
@@ -63,6 +65,7 @@ struct engine {
 	struct pidmap index;		/* pid -> slot of its latest holder */
 	struct exit_entry *exits;	/* in the order of their events */
 	size_t nexits, exits_cap, exits_head;
+	struct kubelet_index kubelet;	/* pod names */
 	uint64_t serials;
 	uint64_t drops[DROP_MAX];	/* at the last read */
 	uint64_t mem_rounds;		/* in the current interval */
@@ -76,14 +79,6 @@ struct engine {
 	struct cpu_slice *slices;
 	int err;			/* set by callbacks: -ENOMEM */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static double real_now(void)
 {
@@ -138,8 +133,10 @@ static struct tracked *slot_new(struct engine *e, uint32_t pid)
  * @parent, else 0) maps what its parent does. */
 static void judge(struct engine *e, struct tracked *t, pid_t parent)
 {
-	struct proc_facts facts = { t->p.comm, t->p.exe, t->p.cgroup };
+	struct proc_facts facts;
 
+	kubelet_name(&e->kubelet, &t->p.pod);
+	proc_facts_of(&facts, &t->p);
 	t->of_interest = t->p.in_pod || rules_match(e->opts.rules, &facts);
 	if (!e->prof || !t->of_interest)
 		return;
@@ -571,6 +568,9 @@ static int hand_over(struct engine *e, struct tracked *t, struct run *delta)
 	if (!p)
 		return -ENOMEM;
 	m->rss_avg_bytes = e->mem_rounds ? m->rss_sum_bytes / e->mem_rounds : 0;
+	/* Names as the kubelet's directories give them now: a container's
+	 * log link can come after its first processes. */
+	kubelet_name(&e->kubelet, &t->p.pod);
 	*p = t->p;
 	p->gone = t->done;
 	memset(&t->p.m, 0, sizeof(t->p.m));
@@ -587,6 +587,8 @@ int engine_read(struct engine *e, struct run *delta)
 	int err = 0;
 
 	e->err = 0;
+	if (kubelet_refresh(&e->kubelet))
+		e->err = -ENOMEM;
 	ring_buffer__consume(e->rb);
 	sweep_exited(e, e->stopped);
 	if (e->stopped && !e->credited)
@@ -609,6 +611,14 @@ int engine_read(struct engine *e, struct run *delta)
 	}
 	e->mem_rounds = 0;
 	return err || e->err ? -1 : 0;
+}
+
+int engine_bpf_stats(struct engine *e, struct bpf_stats *st)
+{
+	if (bpf_stats_add(st, accounting_object(e->acct)) ||
+	    (e->prof && bpf_stats_add(st, profile_object(e->prof))))
+		return -ENOMEM;
+	return 0;
 }
 
 /* ---- the window ---- */
@@ -709,6 +719,11 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 		return -1;
 	}
 	e->opts = *o;
+	kubelet_init(&e->kubelet, o->kubelet_logs);
+	if (kubelet_refresh(&e->kubelet)) {
+		snprintf(err, err_len, "out of memory");
+		return -1;
+	}
 	if (accounting_open(&e->acct, &e->opts.acct, &e->probes, err, err_len))
 		return -1;
 	e->slices = calloc(accounting_ncpus(e->acct), sizeof(*e->slices));
@@ -749,5 +764,6 @@ void engine_close(struct engine *e)
 	free(e->free_slots);
 	free(e->slices);
 	pidmap_free(&e->index);
+	kubelet_free(&e->kubelet);
 	free(e);
 }

@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include "accounting.h"
+#include "bpfstats.h"
 #include "rules.h"
 #include "run.h"
 
@@ -33,6 +34,8 @@ struct engine_opts {
 	unsigned int frequency_hz;	/* CPU profile; 0: none */
 	bool only_mesh;
 	const char *categories;		/* --categories FILE, or NULL */
+	const char *kubelet_logs;	/* names of pods (kubelet.h); NULL:
+					 * /var/log */
 	bool no_cfi;			/* user stacks by frame pointers only */
 	bool verbose;
 };
@@ -53,6 +56,9 @@ int engine_poll(struct engine *e, int timeout_ms);
 int engine_read(struct engine *e, struct run *delta);
 /* When the window opened (CLOCK_MONOTONIC, ns): -d is timed from it. */
 uint64_t engine_opened_ns(const struct engine *e);
+/* Fills @st (zeroed) with the fill of meshprof's BPF maps and the run
+ * time of its programs; -ENOMEM. */
+int engine_bpf_stats(struct engine *e, struct bpf_stats *st);
 /* Closes the window: nothing is counted after. Idempotent. */
 void engine_stop(struct engine *e);
 void engine_close(struct engine *e);

@@ -507,6 +507,11 @@ int profile_stop(struct profiler *p)
 	return 0;
 }
 
+struct bpf_object *profile_object(const struct profiler *p)
+{
+	return p->skel ? p->skel->obj : NULL;
+}
+
 void profile_free(struct profiler *p)
 {
 	if (!p)

@@ -136,6 +136,8 @@ int profile_stop(struct profiler *p);
  */
 int profile_read(struct profiler *p, struct cpu_profile *out);
 void profile_free(struct profiler *p);
+/* The sampler's loaded object, for meshprof's own health. */
+struct bpf_object *profile_object(const struct profiler *p);
 void cpu_profile_free(struct cpu_profile *cp);
 
 #endif

@@ -49,6 +49,18 @@ enum cpu_category {
 	CAT_MAX,
 };
 
+/* The categories grouped for a narrow view (top): kernel is kernel-net
+ * with its sub-buckets and syscalls; other is the rest. */
+enum cpu_group {
+	GROUP_TLS,
+	GROUP_HTTP,
+	GROUP_L7,
+	GROUP_L4,
+	GROUP_KERNEL,
+	GROUP_OTHER,
+	GROUP_MAX,
+};
+
 enum runtime {
 	RUNTIME_NONE,		/* not in a Kubernetes pod */
 	RUNTIME_CONTAINERD,
@@ -88,6 +100,9 @@ const char *category_name(enum cpu_category c);
 int category_parse(const char *s);
 /* kernel-net for its sub-buckets, else @c itself: for roll-ups. */
 enum cpu_category category_parent(enum cpu_category c);
+enum cpu_group category_group(enum cpu_category c);
+const char *cpu_group_name(enum cpu_group g);
+int cpu_group_parse(const char *s);
 const char *runtime_name(enum runtime rt);
 int runtime_parse(const char *s);
 const char *qos_name(enum qos_class qos);

@@ -55,6 +55,18 @@ struct lat_summary {
 	uint64_t min_ns, p50_ns, p90_ns, p99_ns, max_ns, mean_ns;
 };
 
+/*
+ * A share of the CPU profile's samples and the half-width of its 95%
+ * interval (Wilson's, from the sample count): 0.30 +- 0.12 from 25
+ * samples. Fewer than SHARE_MIN_SAMPLES samples tell no split at all.
+ */
+struct share {
+	double value;
+	double margin;
+};
+
+#define SHARE_MIN_SAMPLES 20
+
 struct metrics {
 	union {			/* the kernel's counters, by name or index */
 		struct {
@@ -72,6 +84,11 @@ struct metrics {
 	uint64_t cpu_samples;		/* profile samples of this CPU time */
 	uint64_t cat_samples[CAT_MAX];	/* ... by category (docs/attribution.md) */
 	struct lat_summary lat_sum[LAT_KINDS];	/* derived from lat */
+	struct share cat_share[CAT_MAX];	/* derived: kernel-net with
+						 * its sub-buckets */
+	struct share group_share[GROUP_MAX];	/* derived */
+	uint64_t runq_p99_ns;		/* derived: upper bound of the log2
+					 * slot of the 99th percentile wait */
 };
 
 /* Adds the kernel's counters of one process, summed over @ncpus per-CPU

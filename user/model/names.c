@@ -135,6 +135,33 @@ NAMES(enum mm_class, mm_class, MM_CLASS_MAX, "unknown",
 	[MM_NETWORK] = "network",
 	[MM_LATENCY] = "latency")
 
+NAMES(enum cpu_group, cpu_group, GROUP_MAX, "invalid",
+	[GROUP_TLS] = "tls",
+	[GROUP_HTTP] = "http",
+	[GROUP_L7] = "l7",
+	[GROUP_L4] = "l4",
+	[GROUP_KERNEL] = "kernel",
+	[GROUP_OTHER] = "other")
+
+enum cpu_group category_group(enum cpu_category c)
+{
+	switch (category_parent(c)) {
+	case CAT_TLS:
+		return GROUP_TLS;
+	case CAT_HTTP:
+		return GROUP_HTTP;
+	case CAT_L7:
+		return GROUP_L7;
+	case CAT_L4:
+		return GROUP_L4;
+	case CAT_KNET:
+	case CAT_SYSCALL:
+		return GROUP_KERNEL;
+	default:
+		return GROUP_OTHER;
+	}
+}
+
 enum cpu_category category_parent(enum cpu_category c)
 {
 	if (c == CAT_KNET_LOOPBACK || c == CAT_KNET_NETFILTER ||

@@ -221,6 +221,18 @@ static int parse_enum(struct reader *rd, const char *where, const char *what,
 	return v < 0 ? 0 : v;
 }
 
+/* The same for a string that may be absent or null (""). */
+static void get_opt_str(struct reader *rd, struct json_object *o,
+			const char *where, const char *key, char *dst,
+			size_t len)
+{
+	struct json_object *v;
+
+	dst[0] = '\0';
+	if (json_object_object_get_ex(o, key, &v) && v)
+		get_str(rd, o, where, key, dst, len);
+}
+
 static uint64_t ns_of(double s)
 {
 	return (uint64_t)llround(s * NS_PER_S);
@@ -432,6 +444,13 @@ static void read_pod(struct reader *rd, struct json_object *o,
 	c->pod.runtime = parse_enum(rd, w, "runtime", buf, runtime_parse);
 	get_str(rd, pod, w, "qos", buf, sizeof(buf));
 	c->pod.qos = parse_enum(rd, w, "qos", buf, qos_parse);
+	/* Optional: names are known where the kubelet's directories are. */
+	get_opt_str(rd, pod, w, "namespace", c->pod.namespace,
+		    sizeof(c->pod.namespace));
+	get_opt_str(rd, pod, w, "name", c->pod.pod_name,
+		    sizeof(c->pod.pod_name));
+	get_opt_str(rd, pod, w, "container", c->pod.container,
+		    sizeof(c->pod.container));
 }
 
 static void read_pids(struct reader *rd, struct json_object *o,
@@ -724,13 +743,14 @@ enum member {
 	M_COMPONENTS,
 	M_PROCESSES,
 	M_FOLDED,
+	M_STACKS,
 	M_MAX,
 };
 
 /* Read in this order: what later checks use comes first. */
 static const char *const member_names[M_MAX] = {
 	"schema", "window", "node", "probes", "workload", "profile", "drops",
-	"components", "processes", "processes_folded",
+	"components", "processes", "processes_folded", "stacks",
 };
 
 typedef void (*section_fn)(struct reader *, struct json_object *,
@@ -833,9 +853,10 @@ static void read_members(struct reader *rd, struct run *run,
 	char where[32];
 
 	for (int i = 0; i < M_MAX && !rd->failed; i++) {
-		/* Optional: runs of earlier versions do not have it. */
-		if (i == M_FOLDED && !m[i].p)
-			break;
+		/* Optional: runs of earlier versions, or without a profile,
+		 * do not have them. */
+		if ((i == M_FOLDED || i == M_STACKS) && !m[i].p)
+			continue;
 		if (!m[i].p) {
 			fail(rd, "missing $.%s", member_names[i]);
 			return;
@@ -847,6 +868,12 @@ static void read_members(struct reader *rd, struct run *run,
 		}
 		if (i == M_FOLDED) {
 			read_folded(rd, &m[i], run);
+			continue;
+		}
+		if (i == M_STACKS) {
+			rd->failed |= stacks_from_json(run, &rd->scan, &m[i],
+						       &rd->budget, rd->file,
+						       rd->err, rd->err_len) != 0;
 			continue;
 		}
 		if (i == M_COMPONENTS || i == M_PROCESSES) {

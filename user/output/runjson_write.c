@@ -120,6 +120,10 @@ static struct json_object *pod_json(const struct pod_ident *pod)
 	put_str(o, "container_id", pod->container_id);
 	put_str(o, "runtime", runtime_name(pod->runtime));
 	put_str(o, "qos", qos_name(pod->qos));
+	/* Names from the kubelet's log directories; null when not found. */
+	put(o, "namespace", json_str_or_null(pod->namespace));
+	put(o, "name", json_str_or_null(pod->pod_name));
+	put(o, "container", json_str_or_null(pod->container));
 	return o;
 }
 
@@ -282,6 +286,8 @@ struct json_object *run_to_json(const struct run *run)
 	if (run->has_path)
 		json_object_array_add(paths, path_json(run, &run->path));
 	put(root, "paths", paths);
+	if (run->profile.hz)
+		put(root, "stacks", stacks_to_json(run));
 	return root;
 }
 

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdbool.h>
 #include <string.h>
+#include "podlabel.h"
 #include "table.h"
 
 static const char *human_bytes(uint64_t b, char *buf, size_t len)
@@ -39,28 +41,109 @@ static void print_cell(FILE *out, const struct counter_def *d, uint64_t v)
 	}
 }
 
+/* The component table's columns and their widths; 0 or false: left out
+ * to fit the terminal. */
+struct layout {
+	int name, role, mesh, pod, pids;
+	bool counter[NCOUNTERS];
+};
+
+#define NAME_WIDTH 24
+#define NAME_MIN 14
+#define VCPU_WIDTH 6
+#define POD_MAX 32
+#define POD_LEN 160
+
+static int row_width(const struct layout *l)
+{
+	int w = l->name + 1 + l->role + 1 + VCPU_WIDTH;
+
+	w += (l->mesh ? 1 + l->mesh : 0) + (l->pod ? 1 + l->pod : 0) +
+	     (l->pids ? 1 + l->pids : 0);
+	for (int i = 0; i < NCOUNTERS; i++)
+		w += l->counter[i] ? 1 + counter_defs[i].width : 0;
+	return w;
+}
+
+/* The widest pod label, up to POD_MAX: a long one keeps its tail. */
+static int pod_width(const struct run *run)
+{
+	char label[POD_LEN];
+	int w = 3;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		pod_label(&run->comps[i], label, sizeof(label));
+		if ((int)strlen(label) > w)
+			w = strlen(label);
+	}
+	return w < POD_MAX ? w : POD_MAX;
+}
+
+/* Fits the table into @width columns (0: as wide as it takes): the name
+ * narrows first, then the least telling columns go: PIDS, POD, MESH, and
+ * the counters from the right. */
+static void fit(struct layout *l, const struct run *run, int width)
+{
+	int *drop[] = { &l->pids, &l->pod, &l->mesh };
+	int over;
+
+	*l = (struct layout){ .name = NAME_WIDTH, .role = 10, .mesh = 13,
+			      .pod = pod_width(run), .pids = 4 };
+	for (int i = 0; i < NCOUNTERS; i++)
+		l->counter[i] = counter_defs[i].show != SHOW_NONE;
+	over = row_width(l) - width;
+	if (!width || over <= 0)
+		return;
+	l->name = NAME_WIDTH - over > NAME_MIN ? NAME_WIDTH - over : NAME_MIN;
+	for (size_t i = 0; i < 3 && row_width(l) > width; i++)
+		*drop[i] = 0;
+	for (int i = NCOUNTERS; i-- > 0 && row_width(l) > width;)
+		l->counter[i] = false;
+}
+
+/* A text column of @w characters, or nothing when it is left out. */
+static void text_cell(FILE *out, int w, const char *s)
+{
+	if (w)
+		fprintf(out, " %-*.*s", w, w, s);
+}
+
 static void print_row(FILE *out, const struct run *run,
-		      const struct component *c)
+		      const struct component *c, const struct layout *l)
 {
 	double cpu = c->m.cpu_ns / 1e9;
-	char pod[16];
+	char pod[POD_LEN], pids[16];
+	size_t n;
 
-	snprintf(pod, sizeof(pod), "%.8s", c->in_pod ? c->pod.pod_uid : "-");
-	fprintf(out, "%-24.24s %-10s %-13s %-8s %4llu %6.3f", c->name,
-		role_name(c->role), mesh_name(c->mesh), pod,
-		(unsigned long long)(c->npids + c->folded),
-		run->seconds > 0 ? cpu / run->seconds : 0);
+	pod_label(c, pod, sizeof(pod));
+	n = strlen(pod);
+	if (l->pod && n > (size_t)l->pod)	/* the tail tells more */
+		memmove(pod, pod + n - l->pod, l->pod + 1);
+	/* Folded exited processes count among the component's. */
+	snprintf(pids, sizeof(pids), "%4llu",
+		 (unsigned long long)(c->npids + c->folded));
+	fprintf(out, "%-*.*s", l->name, l->name, c->name);
+	text_cell(out, l->role, role_name(c->role));
+	text_cell(out, l->mesh, mesh_name(c->mesh));
+	text_cell(out, l->pod, pod);
+	text_cell(out, l->pids, pids);
+	fprintf(out, " %*.3f", VCPU_WIDTH, run->seconds > 0 ? cpu / run->seconds : 0);
 	for (int i = 0; i < NCOUNTERS; i++)
-		print_cell(out, &counter_defs[i], c->m.counter[i]);
+		if (l->counter[i])
+			print_cell(out, &counter_defs[i], c->m.counter[i]);
 	fputc('\n', out);
 }
 
-static void print_header(FILE *out)
+static void print_header(FILE *out, const struct layout *l)
 {
-	fprintf(out, "%-24s %-10s %-13s %-8s %4s %6s", "COMPONENT", "ROLE",
-		"MESH", "POD", "PIDS", "vCPU");
+	fprintf(out, "%-*s", l->name, "COMPONENT");
+	text_cell(out, l->role, "ROLE");
+	text_cell(out, l->mesh, "MESH");
+	text_cell(out, l->pod, "POD");
+	text_cell(out, l->pids, "PIDS");
+	fprintf(out, " %*s", VCPU_WIDTH, "vCPU");
 	for (int i = 0; i < NCOUNTERS; i++)
-		if (counter_defs[i].show != SHOW_NONE)
+		if (l->counter[i])
 			fprintf(out, " %*s", counter_defs[i].width,
 				counter_defs[i].column);
 	fputc('\n', out);
@@ -209,9 +292,10 @@ static void print_gaps(FILE *out, const struct run *run)
 		fputc('\n', out);
 }
 
-void table_print(FILE *out, const struct run *run)
+void table_print(FILE *out, const struct run *run, int width)
 {
 	size_t listed = 0;
+	struct layout l;
 
 	for (size_t i = 0; i < run->nprocs; i++)
 		listed += !run->procs[i].folded;
@@ -224,9 +308,10 @@ void table_print(FILE *out, const struct run *run)
 		fprintf(out, " (%llu exited ones folded into their components)",
 			(unsigned long long)run->folded);
 	fputc('\n', out);
-	print_header(out);
+	fit(&l, run, width);
+	print_header(out, &l);
 	for (size_t i = 0; i < run->ncomps; i++)
-		print_row(out, run, &run->comps[i]);
+		print_row(out, run, &run->comps[i], &l);
 	print_categories(out, run);
 	print_latency(out, run);
 	print_drops(out, run);

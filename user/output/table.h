@@ -6,6 +6,8 @@
 #include "run.h"
 
 /* The per-component table that record and report print. */
-void table_print(FILE *out, const struct run *run);
+/* The run's tables; the component table fitted to @width columns (0: as
+ * wide as it takes). */
+void table_print(FILE *out, const struct run *run, int width);
 
 #endif

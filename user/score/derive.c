@@ -1,7 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "derive.h"
 #include "meshmark.h"
+#include "shares.h"
 #include "waterfall.h"
+
+/* The upper bound of the log2 slot that holds the @pct percentile. */
+static uint64_t log2_percentile(const uint64_t *slots, int n, double pct)
+{
+	uint64_t total = 0, seen = 0;
+
+	for (int i = 0; i < n; i++)
+		total += slots[i];
+	for (int i = 0; i < n && total; i++) {
+		seen += slots[i];
+		if (seen >= total * pct / 100)
+			return 2ULL << i;
+	}
+	return 0;
+}
 
 static void summarize(struct metrics *m)
 {
@@ -18,6 +34,8 @@ static void summarize(struct metrics *m)
 			.mean_ns = lat_mean(h),
 		};
 	}
+	shares_derive(m);
+	m->runq_p99_ns = log2_percentile(m->runq_hist, MAX_SLOTS, 99);
 }
 
 void run_derive(struct run *run, const struct mm_weights *w)
