@@ -144,8 +144,7 @@ static __always_inline __u64 user_stack(struct bpf_perf_event_data *ctx,
 	return store_stack(buf, len > 0 ? (__u64)len / sizeof(__u64) : 0);
 }
 
-SEC("perf_event")
-int sample(struct bpf_perf_event_data *ctx)
+static __always_inline void take_sample(struct bpf_perf_event_data *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct profile_key key = { .tgid = id >> 32 };
@@ -157,22 +156,36 @@ int sample(struct bpf_perf_event_data *ctx)
 	/* pid 0 is the idle task: no process spent that CPU. */
 	if (!(__u32)id) {
 		percpu_count(&totals, PROFILE_IDLE);
-		return 0;
+		return;
 	}
 	if (filter_tgids && !bpf_map_lookup_elem(&allowed_tgids, &key.tgid)) {
 		percpu_count(&totals, PROFILE_FILTERED);
-		return 0;
+		return;
 	}
 	buf = bpf_map_lookup_elem(&scratch, &zero_idx);
 	if (!buf)
-		return 0;
+		return;
 	key.kern_stack = kernel_stack(ctx, buf);
 	key.user_stack = user_stack(ctx, buf, key.tgid);
 	cnt = bpf_map_lookup_or_try_init(&counts, &key, &zero);
 	if (!cnt) {
 		percpu_count(&drops, PROFILE_DROP_COUNTS_FULL);
-		return 0;
+		return;
 	}
 	__sync_fetch_and_add(cnt, 1);
+}
+
+/* Timed: user space stops the sampler when it takes more of the CPUs
+ * than its bound (docs/hardening.md). */
+SEC("perf_event")
+int sample(struct bpf_perf_event_data *ctx)
+{
+	__u64 start = bpf_ktime_get_ns(), *ns;
+	__u32 idx = PROFILE_HANDLER_NS;
+
+	take_sample(ctx);
+	ns = bpf_map_lookup_elem(&totals, &idx);
+	if (ns)
+		*ns += bpf_ktime_get_ns() - start;
 	return 0;
 }

@@ -34,6 +34,7 @@ enum profile_total {
 	PROFILE_FILTERED,	/* a process outside the tgid filter */
 	PROFILE_CFI,		/* user stack walked with CFI (.eh_frame) */
 	PROFILE_CFI_COMPLETE,	/* ... up to the outermost frame */
+	PROFILE_HANDLER_NS,	/* time the sampler itself took, in ns */
 	PROFILE_TOTAL_MAX,
 };
 

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Runs meshprof's tests and ends with one summary line: "N passed, N failed".
-#   tests/run.sh [unit|integration|lab|kernels|all|validate]
+#   tests/run.sh [unit|integration|lab|kernels|fuzz|asan|all|validate]
+# fuzz runs each fuzz target over its corpus and a fixed number of seeded
+# mutations; asan runs the unit and integration tests with the sanitized
+# build (build-asan/, make asan); all includes both (docs/hardening.md).
 # validate runs the lab's statistical comparisons (VALIDATE=1): figures
 # and a verdict, never part of `all`, whose checks noise cannot fail.
 # Unit tests are cmocka binaries in build/tests/. Integration and lab tests
@@ -16,7 +19,7 @@ failures=()
 
 run_unit() {
 	local bin out p f
-	for bin in build/tests/test_*; do
+	for bin in "${1:-build}"/tests/test_*; do
 		[ -x "$bin" ] || continue
 		out=$("$bin" 2>&1)
 		local rc=$?
@@ -54,16 +57,32 @@ run_scripts() {
 	rm -f "$log"
 }
 
+# AddressSanitizer with leak checking and UndefinedBehaviorSanitizer, each
+# finding fatal; libbpf's, libelf's and libdw's own allocations that live
+# until exit are not meshprof's leaks (tests/lsan.supp).
+run_asan() {
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:allocator_may_return_null=1
+	export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+	export LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp:print_suppressions=0
+	export MESHPROF=$PWD/build-asan/meshprof PROFRUN=$PWD/build-asan/tests/profrun
+	run_unit build-asan
+	run_scripts tests/integration
+}
+
 case $what in
 unit) run_unit ;;
 integration) run_scripts tests/integration ;;
 lab) run_scripts tests/lab ;;
 kernels) run_scripts tests/kernels run.sh ;;
+fuzz) run_scripts tests/fuzz ;;
+asan) run_asan ;;
 all)
 	run_unit
 	run_scripts tests/integration
+	run_scripts tests/fuzz
 	run_scripts tests/lab
 	run_scripts tests/kernels run.sh
+	run_asan
 	;;
 validate)
 	for t in tests/lab/test_lab_attribution.sh tests/lab/test_lab_meshmark.sh; do
@@ -77,7 +96,7 @@ validate)
 	[ "$failed" -eq 0 ]
 	exit
 	;;
-*) echo "usage: tests/run.sh [unit|integration|lab|kernels|all|validate]" >&2; exit 2 ;;
+*) echo "usage: tests/run.sh [unit|integration|lab|kernels|fuzz|asan|all|validate]" >&2; exit 2 ;;
 esac
 
 [ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[@]}"

@@ -6,7 +6,7 @@
 # (user/profile.h) around it, without the record command.
 source "$(dirname "$0")/../lib.sh"
 
-PROFRUN=$TOP/build/tests/profrun
+PROFRUN=${PROFRUN:-$TOP/build/tests/profrun}
 BURN=$TOP/build/tests/profburn
 TLS_MS=1200
 PLAIN_MS=800

@@ -653,7 +653,8 @@ static void test_fd_untouched(void **state)
 	unwind_table_free(&t);
 }
 
-static void expect_error(const char *name, const char *reason)
+/* @refusal: the enum file_refusal the failure counts as, or -1. */
+static void expect_error(const char *name, const char *reason, int refusal)
 {
 	struct unwind_table t = { 0 };
 	char path[512], err[256] = "";
@@ -668,12 +669,13 @@ static void expect_error(const char *name, const char *reason)
 		fail_msg("%s: \"%s\", want \"%s\"", name, err, reason);
 	assert_null(t.rows);
 	assert_int_equal(t.n, 0);
+	assert_int_equal(t.refusal, refusal);
 }
 
 static void test_errors(void **state)
 {
-	expect_error("text", "not an ELF file");
-	expect_error("prog.o", "no .eh_frame_hdr");
+	expect_error("text", "not an ELF file", -1);
+	expect_error("prog.o", "no .eh_frame_hdr", -1);
 }
 
 /* A section's file offset and size, from readelf. */
@@ -713,11 +715,14 @@ static void test_malformed(void **state)
 	section(path, ".eh_frame_hdr", &hdr, &hdr_size);
 	section(path, ".eh_frame", &eh, &eh_size);
 	corrupt("bad-version", hdr, 2, 1);
-	expect_error("bad-version", "unsupported .eh_frame_hdr");
+	expect_error("bad-version", "unsupported .eh_frame_hdr",
+		     REFUSE_CFI_MALFORMED);
 	corrupt("bad-table-enc", hdr + 3, 0x1b, 1);
-	expect_error("bad-table-enc", "unsupported .eh_frame_hdr");
+	expect_error("bad-table-enc", "unsupported .eh_frame_hdr",
+		     REFUSE_CFI_MALFORMED);
 	corrupt("bad-count", hdr + 8, 0x7f, 4);
-	expect_error("bad-count", "truncated .eh_frame_hdr");
+	expect_error("bad-count", "truncated .eh_frame_hdr",
+		     REFUSE_CFI_MALFORMED);
 	path_of(path, sizeof(path), "bad");
 	for (i = 0; i < eh_size; i += 3) {
 		corrupt("bad", eh + i, i & 0xff, 2);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "array.h"
 #include "component.h"
+#include "hash.h"
 
 struct verdict {
 	enum role role;
@@ -116,6 +117,10 @@ static int place(struct run *run, struct process *p,
 	if (metrics_add(&c->m, &p->m))
 		return -ENOMEM;
 	p->component = idx;
+	if (p->folded) {
+		c->folded += p->folded;
+		return 0;
+	}
 	return add_pid(c, p->pid);
 }
 
@@ -193,6 +198,123 @@ static int sort_components(struct run *run)
 	free(order);
 	free(where);
 	return 0;
+}
+
+/* ---- folding exited processes ---- */
+
+/* What decides where a process goes, hashed: its component's id and the
+ * verdict behind it (role, mesh, name). */
+static uint64_t fold_key(const struct process *p, const struct ruleset *rules)
+{
+	char id[COMPONENT_ID_LEN];
+	struct verdict v;
+	uint64_t h;
+
+	judge(p, rules, &v);
+	component_id(p, &v, id, sizeof(id));
+	h = fnv1a_str(FNV1A_BASIS, id);
+	h = fnv1a(h, &v.role, sizeof(v.role));
+	h = fnv1a(h, &v.mesh, sizeof(v.mesh));
+	return fnv1a_str(h, v.name) | 1;
+}
+
+/* The folded record of @key, or a new one copying @p's identity: it is
+ * judged as @p is. -1 when out of memory. */
+static ssize_t fold_target(struct run *run, size_t p, uint64_t key)
+{
+	struct process *t;
+
+	for (size_t i = 0; i < run->nprocs; i++)
+		if (run->procs[i].folded && run->procs[i].serial == key)
+			return i;
+	t = run_add_process(run);
+	if (!t)
+		return -1;
+	*t = run->procs[p];
+	t->serial = key;
+	t->stacks = NULL;
+	t->nstacks = t->stacks_cap = 0;
+	memset(&t->m, 0, sizeof(t->m));
+	return t - run->procs;
+}
+
+/* Adds @p into the folded record @t. */
+static int fold_into(struct process *t, const struct process *p)
+{
+	if (metrics_add(&t->m, &p->m))
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nstacks; i++)
+		if (process_add_stack(t, p->stacks[i].frames,
+				      p->stacks[i].samples,
+				      p->stacks[i].category))
+			return -ENOMEM;
+	process_merge_stacks(t);
+	t->folded++;
+	return 0;
+}
+
+static const struct process *cpu_base;
+
+/* Least CPU time first: those are folded. */
+static int cmp_cpu(const void *a, const void *b)
+{
+	const struct process *x = &cpu_base[*(const size_t *)a];
+	const struct process *y = &cpu_base[*(const size_t *)b];
+
+	if (x->m.cpu_ns != y->m.cpu_ns)
+		return x->m.cpu_ns < y->m.cpu_ns ? -1 : 1;
+	return x->serial < y->serial ? -1 : x->serial > y->serial;
+}
+
+/* Drops the records folded away (their serial is 0). */
+static void compact(struct run *run)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < run->nprocs; i++)
+		if (run->procs[i].serial || run->procs[i].folded)
+			run->procs[kept++] = run->procs[i];
+	run->nprocs = kept;
+}
+
+int attribute_fold(struct run *run, const struct ruleset *rules, size_t max)
+{
+	size_t *gone = NULL, n = 0, cap = 0, *slot;
+	ssize_t t;
+	int err = 0;
+
+	for (size_t i = 0; i < run->nprocs; i++) {
+		if (!run->procs[i].gone || run->procs[i].folded)
+			continue;
+		slot = array_push((void **)&gone, &n, &cap, sizeof(*slot));
+		if (!slot) {
+			free(gone);
+			return -ENOMEM;
+		}
+		*slot = i;
+	}
+	if (n <= max) {
+		free(gone);
+		return 0;
+	}
+	cpu_base = run->procs;
+	qsort(gone, n, sizeof(*gone), cmp_cpu);
+	for (size_t k = 0; k < n - max && !err; k++) {
+		struct process *p;
+
+		t = fold_target(run, gone[k], fold_key(&run->procs[gone[k]], rules));
+		p = &run->procs[gone[k]];
+		if (t < 0 || fold_into(&run->procs[t], p)) {
+			err = -ENOMEM;
+			break;
+		}
+		process_free(p);
+		p->serial = 0;
+		run->folded++;
+	}
+	compact(run);
+	free(gone);
+	return err;
 }
 
 int attribute(struct run *run, const struct ruleset *rules)

@@ -13,5 +13,14 @@
  * sidecar. Components are ordered mesh first, then by CPU time.
  */
 int attribute(struct run *run, const struct ruleset *rules);
+/*
+ * Keeps at most @max exited processes (whose last numbers were read)
+ * listed one by one: the others, those with the least CPU time, are
+ * folded into one record per component and verdict, whose numbers keep
+ * adding up and which counts them (process.folded, run.folded). A long
+ * window's memory then follows what lives, not what has lived. Call after
+ * each merge; -ENOMEM.
+ */
+int attribute_fold(struct run *run, const struct ruleset *rules, size_t max);
 
 #endif

@@ -14,6 +14,9 @@
  */
 int workload_read_loadgen(struct run *run, const char *path, char *err,
 			  size_t err_len);
+/* The same from @text, @len bytes followed by a NUL; @name for messages. */
+int workload_parse_loadgen(struct run *run, const char *text, size_t len,
+			   const char *name, char *err, size_t err_len);
 /* When no count was given, the exchanges served by applications. */
 void workload_count_requests(struct run *run);
 

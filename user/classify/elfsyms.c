@@ -31,7 +31,13 @@
 
 #define BUILD_ID_MAX 20			/* SHA-1, the longest in use */
 #define HASH_BUCKETS 1024
-#define MINIDEBUG_MAX (256u << 20)	/* cap on a decompressed .gnu_debugdata */
+/* Caps on what one file may make meshprof read and keep: a container can
+ * map anything. Past one, that table is refused and counted; the file's
+ * other tables are still read. */
+#define MINIDEBUG_MAX (64u << 20)	/* a decompressed .gnu_debugdata */
+#define SYMTAB_MAX (64u << 20)		/* one symbol table: 2.8 M symbols */
+#define NAMES_MAX (256u << 20)		/* the function names kept of a file */
+#define DEMANGLE_MAX 16384		/* longer names are shown as they are */
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
 
 struct elf_sym {
@@ -61,6 +67,7 @@ struct elf_file {
 	char *names;
 	size_t names_len, names_cap;
 	char **demangled;		/* lazily, per symbol */
+	unsigned int refused;		/* bits of enum file_refusal */
 };
 
 /* A file identity that is known to hold @elf (NULL: not ELF). */
@@ -97,7 +104,8 @@ char *elf_demangle(const char *name)
 	 * wrong functions and flame graph frames unreadably long.
 	 * DMGL_AUTO tries Rust first (legacy Rust names are valid Itanium
 	 * C++ names), then C++. */
-	if (strncmp(name, "_Z", 2) && strncmp(name, "_R", 2))
+	if ((strncmp(name, "_Z", 2) && strncmp(name, "_R", 2)) ||
+	    strnlen(name, DEMANGLE_MAX) == DEMANGLE_MAX)
 		return NULL;
 	return cplus_demangle(name, DMGL_ANSI | DMGL_AUTO);
 }
@@ -117,11 +125,16 @@ static void elf_file_free(struct elf_file *ef)
 	free(ef);
 }
 
+/* 1 when the names are over their cap: the symbol is left out. */
 static int add_name(struct elf_file *ef, const char *name, uint32_t *off)
 {
 	size_t len = strlen(name) + 1, cap;
 	char *grown;
 
+	if (ef->names_len + len > NAMES_MAX) {
+		ef->refused |= 1u << REFUSE_SYMBOLS_TOO_LARGE;
+		return 1;
+	}
 	if (ef->names_len + len > ef->names_cap) {
 		cap = ef->names_cap ? ef->names_cap * 2 : 4096;
 		while (cap < ef->names_len + len)
@@ -138,10 +151,12 @@ static int add_name(struct elf_file *ef, const char *name, uint32_t *off)
 	return 0;
 }
 
+/* 0, 1 when the names are full, -1 out of memory. */
 static int add_sym(struct elf_file *ef, const GElf_Sym *sym, const char *name)
 {
 	struct elf_sym *grown, *es;
 	size_t cap;
+	int ret;
 
 	if (ef->nsyms == ef->syms_cap) {
 		cap = ef->syms_cap ? ef->syms_cap * 2 : 256;
@@ -155,10 +170,9 @@ static int add_sym(struct elf_file *ef, const GElf_Sym *sym, const char *name)
 	es->addr = sym->st_value;
 	es->size = sym->st_size > UINT32_MAX ? UINT32_MAX : sym->st_size;
 	es->bind = GELF_ST_BIND(sym->st_info);
-	if (add_name(ef, name, &es->name))
-		return -1;
-	ef->nsyms++;
-	return 0;
+	ret = add_name(ef, name, &es->name);
+	ef->nsyms += !ret;
+	return ret;
 }
 
 /* Adds the sized FUNC symbols of one symbol table. IFUNC symbols are left
@@ -166,11 +180,17 @@ static int add_sym(struct elf_file *ef, const GElf_Sym *sym, const char *name)
 static int add_symtab(struct elf_file *ef, Elf *e, Elf_Scn *scn,
 		      const GElf_Shdr *sh)
 {
-	Elf_Data *data = elf_getdata(scn, NULL);
+	Elf_Data *data;
 	const char *name;
 	GElf_Sym sym;
 	size_t i, n;
+	int ret;
 
+	if (sh->sh_size > SYMTAB_MAX) {
+		ef->refused |= 1u << REFUSE_SYMBOLS_TOO_LARGE;
+		return 0;
+	}
+	data = elf_getdata(scn, NULL);
 	if (!data || !sh->sh_entsize)
 		return 0;
 	n = sh->sh_size / sh->sh_entsize;
@@ -183,14 +203,17 @@ static int add_symtab(struct elf_file *ef, Elf *e, Elf_Scn *scn,
 		name = elf_strptr(e, sh->sh_link, sym.st_name);
 		if (!name || !*name)
 			continue;
-		if (add_sym(ef, &sym, name))
-			return -1;
+		ret = add_sym(ef, &sym, name);
+		if (ret)
+			return ret < 0 ? -1 : 0;
 	}
 	return 0;
 }
 
-/* The decompressed contents of an xz section; NULL when it is not xz. */
-static unsigned char *unxz(const void *in, size_t in_len, size_t *out_len)
+/* The decompressed contents of an xz section; NULL when it is not xz or
+ * decompresses to more than MINIDEBUG_MAX (*@too_large). */
+static unsigned char *unxz(const void *in, size_t in_len, size_t *out_len,
+			   bool *too_large)
 {
 	lzma_stream strm = LZMA_STREAM_INIT;
 	unsigned char *out = NULL, *grown;
@@ -213,6 +236,7 @@ static unsigned char *unxz(const void *in, size_t in_len, size_t *out_len)
 	}
 	*out_len = strm.total_out;
 	lzma_end(&strm);
+	*too_large = ret == LZMA_OK && cap > MINIDEBUG_MAX;
 	if (ret != LZMA_STREAM_END) {
 		free(out);
 		return NULL;
@@ -220,7 +244,7 @@ static unsigned char *unxz(const void *in, size_t in_len, size_t *out_len)
 	return out;
 }
 
-static int add_symbols(struct elf_file *ef, Elf *e);
+static int add_symbols(struct elf_file *ef, Elf *e, bool outer);
 
 /* MiniDebugInfo: an xz-compressed ELF whose .symtab holds the local
  * functions that stripping removed (Fedora, RHEL, CentOS). */
@@ -228,23 +252,28 @@ static int add_minidebuginfo(struct elf_file *ef, Elf_Scn *scn)
 {
 	Elf_Data *data = elf_rawdata(scn, NULL);
 	unsigned char *img;
+	bool too_large = false;
 	size_t len;
 	Elf *inner;
 	int ret;
 
 	if (!data || !data->d_size)
 		return 0;
-	img = unxz(data->d_buf, data->d_size, &len);
+	img = unxz(data->d_buf, data->d_size, &len, &too_large);
+	if (too_large)
+		ef->refused |= 1u << REFUSE_MINIDEBUG_TOO_LARGE;
 	if (!img)
 		return 0;
 	inner = elf_memory((char *)img, len);
-	ret = inner ? add_symbols(ef, inner) : 0;
+	ret = inner ? add_symbols(ef, inner, false) : 0;
 	elf_end(inner);
 	free(img);
 	return ret;
 }
 
-static int add_symbols(struct elf_file *ef, Elf *e)
+/* MiniDebugInfo is read in the file itself (@outer), never in the ELF
+ * image it holds: a crafted one would nest them. */
+static int add_symbols(struct elf_file *ef, Elf *e, bool outer)
 {
 	Elf_Scn *scn = NULL;
 	const char *name;
@@ -262,7 +291,7 @@ static int add_symbols(struct elf_file *ef, Elf *e)
 			continue;
 		}
 		name = elf_strptr(e, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, ".gnu_debugdata") &&
+		if (outer && name && !strcmp(name, ".gnu_debugdata") &&
 		    add_minidebuginfo(ef, scn))
 			return -1;
 	}
@@ -338,7 +367,8 @@ static int index_symbols(struct elf_file *ef)
 	size_t i, n = 0;
 	uint64_t end = 0;
 
-	qsort(ef->syms, ef->nsyms, sizeof(*ef->syms), sym_cmp);
+	if (ef->nsyms)
+		qsort(ef->syms, ef->nsyms, sizeof(*ef->syms), sym_cmp);
 	for (i = 0; i < ef->nsyms; i++) {
 		if (n && ef->syms[n - 1].addr == ef->syms[i].addr &&
 		    ef->syms[n - 1].size == ef->syms[i].size)
@@ -382,7 +412,7 @@ static int add_debug_file(struct elf_cache *s, struct elf_file *ef)
 	if (fd < 0)
 		return 0;
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	ret = e ? add_symbols(ef, e) : 0;
+	ret = e ? add_symbols(ef, e, false) : 0;
 	elf_end(e);
 	close(fd);
 	return ret;
@@ -432,9 +462,11 @@ static struct elf_file *load_elf(struct elf_cache *s, Elf *e)
 		elf_file_free(ef);
 		return hit;
 	}
-	if (add_symbols(ef, e) || add_debug_file(s, ef) || index_symbols(ef))
+	if (add_symbols(ef, e, true) || add_debug_file(s, ef) || index_symbols(ef))
 		goto fail;
 	s->stats.loaded++;
+	for (int r = 0; r < REFUSE_MAX; r++)
+		s->stats.refused[r] += ef->refused >> r & 1;
 	keep_file(s, ef);
 	return ef;
 fail:

@@ -11,12 +11,15 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "kinds.h"
 
 struct elf_file;
 
 struct elfsyms_stats {
 	uint64_t loaded;	/* ELF files whose symbols were read */
 	uint64_t cache_hits;	/* files found in the cache */
+	uint64_t refused[REFUSE_MAX];	/* files with a table over its cap,
+					 * by reason (symbols, MiniDebugInfo) */
 };
 
 struct elf_cache;

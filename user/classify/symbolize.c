@@ -28,6 +28,9 @@
 /* A frame outside every known mapping is likely code mapped since the
  * capture (dlopen): capture again, at most this often per process. */
 #define RECAPTURE_NS 1000000000ULL
+/* Executable mappings kept of one process: a process can make 65530, and
+ * each is a file opened. Frames beyond go unnamed. */
+#define MAX_MAPPINGS 4096
 
 struct mapping {
 	uint64_t start, end, pgoff;
@@ -118,6 +121,8 @@ static int add_mapping(void *arg, const struct proc_mapping *m)
 	struct proc_maps *pm = ctx->pm;
 	struct mapping *grown, *dst;
 
+	if (pm->n == MAX_MAPPINGS)
+		return 1;
 	if (pm->n == pm->cap) {
 		pm->cap = pm->cap ? pm->cap * 2 : 64;
 		grown = realloc(pm->maps, pm->cap * sizeof(*grown));
@@ -144,6 +149,7 @@ static void sync_stats(struct symbolizer *s)
 
 	s->stats.elf_loaded = es->loaded;
 	s->stats.elf_cache_hits = es->cache_hits;
+	memcpy(s->stats.refused, es->refused, sizeof(s->stats.refused));
 }
 
 static int map_cmp(const void *a, const void *b)
@@ -167,7 +173,9 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 		errno = ESRCH;
 		return -1;
 	}
-	if (keep_reused && *slot && (*slot)->start_time != st.start_time)
+	/* A copy made at fork (start time 0) is the same process. */
+	if (keep_reused && *slot && (*slot)->start_time &&
+	    (*slot)->start_time != st.start_time)
 		return 0;
 	pm = calloc(1, sizeof(*pm));
 	if (!pm)
@@ -177,7 +185,7 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 	pm->captured_ns = mono_ns();
 	snprintf(pm->comm, sizeof(pm->comm), "%s", st.comm);
 	ctx.pm = pm;
-	if (procmaps_read(pid, add_mapping, &ctx)) {
+	if (procmaps_read(pid, add_mapping, &ctx) < 0) {
 		proc_maps_free(pm);
 		errno = ESRCH;
 		return -1;
@@ -205,6 +213,35 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 int symbolize_snapshot(struct symbolizer *s, pid_t pid)
 {
 	return capture(s, pid, false);
+}
+
+int symbolize_inherit(struct symbolizer *s, pid_t child, pid_t parent)
+{
+	struct proc_maps *from = *proc_slot(s, parent), **slot, *pm;
+
+	if (!from || !from->n)
+		return symbolize_snapshot(s, child);
+	pm = calloc(1, sizeof(*pm));
+	if (pm)
+		pm->maps = malloc(from->n * sizeof(*pm->maps));
+	if (!pm || !pm->maps) {
+		proc_maps_free(pm);
+		return -1;
+	}
+	memcpy(pm->maps, from->maps, from->n * sizeof(*pm->maps));
+	pm->n = pm->cap = from->n;
+	pm->pid = child;
+	pm->captured_ns = from->captured_ns;
+	memcpy(pm->comm, from->comm, sizeof(pm->comm));
+	slot = proc_slot(s, child);
+	if (*slot) {
+		pm->next = (*slot)->next;
+		proc_maps_free(*slot);
+	} else {
+		s->stats.captures++;
+	}
+	*slot = pm;
+	return 0;
 }
 
 int symbolize_refresh(struct symbolizer *s, pid_t pid)

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "kinds.h"
 
 /*
  * One resolved frame. The strings belong to the symbolizer and live until
@@ -39,6 +40,7 @@ struct symbolize_stats {
 	uint64_t elf_cache_hits;	/* mapped files found in the cache */
 	uint64_t elf_unreadable;	/* mapped files that could not be read */
 	uint64_t captures;		/* processes with a capture now */
+	uint64_t refused[REFUSE_MAX];	/* files whose symbols were refused */
 };
 
 struct symbolizer;
@@ -59,6 +61,12 @@ int symbolize_snapshot(struct symbolizer *s, pid_t pid);
  * names another process (the PID was reused). For the end of a window.
  */
 int symbolize_refresh(struct symbolizer *s, pid_t pid);
+/*
+ * A forked @child maps what its @parent maps: its capture is a copy of the
+ * parent's, made without reading /proc (the parent's own when it has
+ * none: symbolize_snapshot). Returns 0, or -1 with errno.
+ */
+int symbolize_inherit(struct symbolizer *s, pid_t child, pid_t parent);
 /* Drops @pid's capture (the process exited and its stacks are read). */
 void symbolize_forget(struct symbolizer *s, pid_t pid);
 /* True when @pid has a capture. */

@@ -6,12 +6,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "commands.h"
 #include "fit.h"
 #include "html.h"
 #include "engine.h"
 #include "meshmark_out.h"
 #include "rules.h"
+#include "sampler.h"
 #include "table.h"
 #include "weights.h"
 
@@ -152,13 +154,24 @@ int apply_max_procs(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
+/* A frequency this node cannot take is refused before anything loads:
+ * -F 100000 livelocked a 2-CPU node (docs/hardening.md). */
 int apply_frequency(const char *cmd, void *args, const char *arg)
 {
+	unsigned int max;
+	char why[256];
 	double n;
 
-	if (number_option(cmd, arg, "frequency", "samples per second, 0 for none",
-			  0, 100000, true, &n))
+	if (number_option(cmd, arg, "frequency",
+			  "samples per second, 0 for none, at most 10000", 0,
+			  PROFILE_MAX_HZ, true, &n))
 		return EXIT_USAGE;
+	max = profile_max_hz(sysconf(_SC_NPROCESSORS_ONLN), why, sizeof(why));
+	if (n > max) {
+		errorf(cmd, "invalid frequency '%s': this node takes at most %u Hz (%s)",
+		       arg, max, why);
+		return EXIT_USAGE;
+	}
 	((struct engine_opts *)args)->frequency_hz = n;
 	return 0;
 }

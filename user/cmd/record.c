@@ -29,6 +29,11 @@
 /* How often the window's numbers are read and folded into the run: the
  * kernel's maps and meshprof's memory stay small however long it lasts. */
 #define READ_INTERVAL_NS 1000000000ULL
+/* The shortest window taken: its edges (counting on and off, the last
+ * read) take a few milliseconds on a busy node. */
+#define MIN_WINDOW_S 0.1
+/* Exited processes listed one by one, by default (attribute_fold). */
+#define MAX_EXITED 1024
 
 static const char usage[] =
 "usage: meshprof record [-d SECONDS] [-o FILE.json] [--rules FILE] [-v]\n"
@@ -46,6 +51,9 @@ static const char usage[] =
 "      --cpu-capacity CORES CPU assigned to the workload (default: node CPUs)\n"
 "      --btf FILE           BTF for CO-RE when the kernel has none\n"
 "      --max-procs N        processes tracked in the kernel (default 8192)\n"
+"      --max-exited N       exited processes listed one by one (default\n"
+"                           1024); the others are folded into their\n"
+"                           components\n"
 "      --attach MODE        auto (tp_btf, else raw_tp) or raw_tp\n"
 "      --sock-source SRC    auto (sock tracepoints, else syscalls) or syscalls\n"
 "  -F, --frequency HZ       CPU profile samples per second per CPU (default\n"
@@ -66,11 +74,12 @@ static const char usage[] =
 "  -v, --verbose            libbpf and verifier messages on stderr\n"
 "  -h, --help\n";
 
+/* The signal that asked to stop, 0 while none did. */
 static volatile sig_atomic_t stop;
 
 static void on_signal(int sig)
 {
-	stop = 1;
+	stop = sig;
 }
 
 struct record_args {
@@ -84,13 +93,15 @@ struct record_args {
 	const char *folded;
 	const char *html;
 	bool quiet;
+	size_t max_exited;
 	struct engine_opts engine;
 };
 
 static int opt_duration(const char *cmd, void *args, const char *arg)
 {
-	return number_option(cmd, arg, "duration", "seconds, > 0", 0.001, 86400 * 365,
-			  false, &((struct record_args *)args)->duration);
+	return number_option(cmd, arg, "duration", "seconds, at least 0.1",
+			     MIN_WINDOW_S, 86400 * 365, false,
+			     &((struct record_args *)args)->duration);
 }
 
 static int opt_output(const char *cmd, void *args, const char *arg)
@@ -106,6 +117,17 @@ static int opt_rules(const char *cmd, void *args, const char *arg)
 }
 
 
+
+static int opt_max_exited(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_option(cmd, arg, "--max-exited", "0..4194304", 0, 1 << 22,
+			  true, &n))
+		return EXIT_USAGE;
+	((struct record_args *)args)->max_exited = n;
+	return 0;
+}
 
 static int opt_attach(const char *cmd, void *args, const char *arg)
 {
@@ -181,6 +203,7 @@ static const struct cmd_opt record_opts[] = {
 	{ "duration", 'd', true, opt_duration },
 	{ "output", 'o', true, opt_output },
 	{ "rules", 0, true, opt_rules },
+	{ "max-exited", 0, true, opt_max_exited },
 	{ "attach", 0, true, opt_attach },
 	{ "sock-source", 0, true, opt_sock },
 	{ "requests", 0, true, opt_requests },
@@ -207,23 +230,31 @@ static int parse_args(int argc, char **argv, struct record_args *a)
 	return 0;
 }
 
-/* Folds what the engine counted since its last read into @run. */
-static int read_into(struct engine *e, struct run *run)
+/* Folds what the engine counted since its last read into @run, and the
+ * exited processes beyond the cap into their components. */
+static int read_into(struct engine *e, struct run *run,
+		     const struct record_args *a)
 {
 	struct run delta = {};
-	int rc = engine_read(e, &delta) || run_merge(run, &delta) ? -1 : 0;
+	int rc = engine_read(e, &delta) || run_merge(run, &delta) ||
+		 attribute_fold(run, a->engine.rules, a->max_exited) ? -1 : 0;
 
 	run_free(&delta);
 	return rc;
 }
 
-/* Counts until the window ends or a signal asks us to stop. */
-static int wait_window(struct engine *e, struct run *run, double duration)
+/*
+ * Counts until the window ends or a signal asks us to stop. The window is
+ * timed from when the engine opened it, and no periodic read starts in
+ * its last half second: a read takes time, which would stretch it.
+ */
+static int wait_window(struct engine *e, struct run *run,
+		       const struct record_args *a)
 {
-	uint64_t start = mono_ns(), end, next_read, now;
+	uint64_t start = engine_opened_ns(e), end, next_read, now;
 	int err;
 
-	end = start + (uint64_t)(duration * 1e9);
+	end = start + (uint64_t)(a->duration * 1e9);
 	next_read = start + READ_INTERVAL_NS;
 	while (!stop) {
 		now = mono_ns();
@@ -233,13 +264,39 @@ static int wait_window(struct engine *e, struct run *run, double duration)
 				     (end - now) / 1000000 : 100);
 		if (err)
 			return err;
-		if (mono_ns() >= next_read) {
-			if (read_into(e, run))
+		now = mono_ns();
+		if (now >= next_read && now + READ_INTERVAL_NS / 2 < end) {
+			if (read_into(e, run, a))
 				return -ENOMEM;
 			next_read += READ_INTERVAL_NS;
 		}
 	}
 	return 0;
+}
+
+/*
+ * Tests send themselves a signal at a phase of the run, where timing from
+ * outside would not be deterministic: MESHPROF_TEST_SIGNAL_AT=prepare,
+ * load, window or write; MESHPROF_TEST_SIGNAL=TERM for SIGTERM.
+ */
+static void test_signal(const char *phase)
+{
+	const char *at = getenv("MESHPROF_TEST_SIGNAL_AT");
+	const char *sig = getenv("MESHPROF_TEST_SIGNAL");
+
+	if (at && !strcmp(at, phase))
+		raise(sig && !strcmp(sig, "TERM") ? SIGTERM : SIGINT);
+}
+
+/* 128 + the signal after a message when one came before the window
+ * opened (nothing is recorded then), else 0. */
+static int interrupted(void)
+{
+	if (!stop)
+		return 0;
+	errorf("record", "stopped by %s before the window opened: nothing recorded",
+	       stop == SIGINT ? "SIGINT" : "SIGTERM");
+	return 128 + stop;
 }
 
 static int write_run(const struct run *run, bool smp, const char *path)
@@ -290,13 +347,15 @@ static int check_outputs(const struct record_args *a)
 	return 0;
 }
 
-/* Everything the run needs before its window: 0, or 1 after a message. */
+/* Everything the run needs before its window: 0, or an exit code after a
+ * message. */
 static int prepare(struct record_args *a, struct ruleset *rules)
 {
 	char err[512];
 
 	if (check_outputs(a) || load_rules("record", rules, a->rules))
 		return 1;
+	test_signal("prepare");
 	if (probe_privileges(err, sizeof(err)) ||
 	    probe_btf(a->engine.acct.btf_path, err, sizeof(err))) {
 		errorf("record", "%s", err);
@@ -330,6 +389,7 @@ static int finish(struct run *run, const struct record_args *a,
 	run_derive(run, &a->score.weights);
 	if (!a->quiet)
 		print_run(stdout, run);
+	test_signal("write");
 	if (a->output && write_run(run, a->score.smp, a->output))
 		return 1;
 	if (a->html && write_html("record", run, a->html))
@@ -341,6 +401,7 @@ int cmd_record(int argc, char **argv)
 {
 	struct record_args a = {
 		.duration = 10,
+		.max_exited = MAX_EXITED,
 		.engine = {
 			.acct = { .max_procs = 8192 },
 			.frequency_hz = PROFILE_DEFAULT_HZ,
@@ -353,28 +414,37 @@ int cmd_record(int argc, char **argv)
 	char err[512];
 	int rc;
 
+	/* From the start: a signal at any moment is handled (docs/hardening.md).
+	 * A closed stdout must not cost the -o file. */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
 	rc = parse_args(argc, argv, &a);
 	if (rc)
 		return rc < 0 ? 0 : rc;
 	bpfload_set_verbose(a.engine.verbose);
 	rc = prepare(&a, &rules);
-	if (rc)
+	if (rc || (rc = interrupted()))
 		goto cleanup;
 	rc = 1;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	if (engine_open(&eng, &a.engine, err, sizeof(err))) {
+	test_signal("load");
+	if (engine_open(&eng, &a.engine, err, sizeof(err)) && !stop) {
 		errorf("record", "%s", err);
 		goto cleanup;
 	}
+	/* Asked to stop while loading or attaching: detach, write nothing. */
+	if ((rc = interrupted()))
+		goto cleanup;
+	rc = 1;
+	test_signal("window");
 	fprintf(stderr, "meshprof: recording for %.1f s (Ctrl-C to stop early)\n",
 		a.duration);
-	if (wait_window(eng, &run, a.duration)) {
+	if (wait_window(eng, &run, &a)) {
 		errorf("record", "reading events failed");
 		goto cleanup;
 	}
 	engine_stop(eng);
-	if (read_into(eng, &run)) {
+	if (read_into(eng, &run, &a)) {
 		errorf("record", "out of memory");
 		goto cleanup;
 	}

@@ -19,6 +19,7 @@
 #include "kubelet.h"
 #include "peerfeed.h"
 #include "pidmap.h"
+#include "procfs.h"
 #include "procinfo.h"
 #include "sampler.h"
 
@@ -31,6 +32,12 @@
 struct lat_prev {
 	uint32_t slots[LAT_SLOTS];
 	uint64_t sum_ns, max_ns;
+};
+
+/* An exit waiting for its process's last read. */
+struct exit_entry {
+	size_t idx;
+	uint64_t serial;
 };
 
 /* A process the engine knows, and what it handed over of it. */
@@ -59,11 +66,14 @@ struct engine {
 	size_t *free_slots;
 	size_t nfree, free_cap;
 	struct pidmap index;		/* pid -> slot of its latest holder */
+	struct exit_entry *exits;	/* in the order of their events */
+	size_t nexits, exits_cap, exits_head;
 	struct kubelet_index kubelet;	/* pod names */
 	uint64_t serials;
 	uint64_t drops[DROP_MAX];	/* at the last read */
 	uint64_t mem_rounds;		/* in the current interval */
 	uint64_t next_mem_ns;
+	uint64_t opened_ns;		/* the window opened */
 	uint64_t read_ns;		/* the last read, or the start */
 	double read_real;
 	bool stopped, credited;
@@ -121,15 +131,14 @@ static struct tracked *slot_new(struct engine *e, uint32_t pid)
 	return t;
 }
 
-/* Identity from /proc, and what the sockets' peers, the profile and
- * memory sampling do with it: memory counts only for what MeshMark
- * compares. */
-static void identify(struct engine *e, struct tracked *t)
+/* What the sockets' peers, the profile and memory sampling do with a
+ * process's identity: memory counts only for what MeshMark compares. A
+ * forked child (of @parent, else 0) maps what its parent does. */
+static void judge(struct engine *e, struct tracked *t, pid_t parent)
 {
 	struct proc_facts facts;
 	const struct rule *r;
 
-	procinfo_fill(&t->p);
 	kubelet_name(&e->kubelet, &t->p.pod);
 	proc_facts_of(&facts, &t->p);
 	r = rules_match(e->opts.rules, &facts);
@@ -139,7 +148,29 @@ static void identify(struct engine *e, struct tracked *t)
 		return;
 	/* Others are described when first sampled (profile_poll). */
 	profile_allow(e->prof, t->p.pid);
-	profile_snapshot(e->prof, t->p.pid);
+	if (parent)
+		profile_inherit(e->prof, t->p.pid, parent);
+	else
+		profile_snapshot(e->prof, t->p.pid);
+}
+
+/* Identity from /proc. */
+static void identify(struct engine *e, struct tracked *t)
+{
+	procinfo_fill(&t->p);
+	judge(e, t, 0);
+}
+
+/* A child is its parent's copy: no /proc reads for the thousands of
+ * short processes a busy node forks (exec reads what changes). */
+static void inherit(struct engine *e, struct tracked *t,
+		    const struct tracked *parent)
+{
+	memcpy(t->p.exe, parent->p.exe, sizeof(t->p.exe));
+	memcpy(t->p.cgroup, parent->p.cgroup, sizeof(t->p.cgroup));
+	t->p.pod = parent->p.pod;
+	t->p.in_pod = parent->p.in_pod;
+	judge(e, t, parent->p.pid);
 }
 
 static struct tracked *tracked_of(struct engine *e, uint32_t pid)
@@ -283,17 +314,44 @@ static void harvest(struct engine *e, struct tracked *t)
 	t->done = true;
 }
 
+/* The exited processes whose grace has passed (@all: every one), oldest
+ * first from the queue of exits; entries already settled are skipped. */
 static void sweep_exited(struct engine *e, bool all)
 {
 	uint64_t now = mono_ns();
+	struct exit_entry *x;
+	struct tracked *t;
 
-	for (size_t i = 0; i < e->nprocs; i++) {
-		struct tracked *t = &e->procs[i];
-
-		if (t->used && t->pending &&
-		    (all || t->p.exit_ns + EXIT_GRACE_NS <= now))
-			harvest(e, t);
+	for (; e->exits_head < e->nexits; e->exits_head++) {
+		x = &e->exits[e->exits_head];
+		t = &e->procs[x->idx];
+		if (!t->used || !t->pending || t->p.serial != x->serial)
+			continue;
+		if (!all && t->p.exit_ns + EXIT_GRACE_NS > now)
+			break;
+		harvest(e, t);
 	}
+	/* Done with the front: the queue holds the last 200 ms of exits. */
+	if (e->exits_head == e->nexits) {
+		e->exits_head = e->nexits = 0;
+	} else if (e->exits_head > 4096) {
+		e->nexits -= e->exits_head;
+		memmove(e->exits, e->exits + e->exits_head,
+			e->nexits * sizeof(*e->exits));
+		e->exits_head = 0;
+	}
+}
+
+/* Queues @t for its last read after its grace. */
+static int queue_exit(struct engine *e, struct tracked *t)
+{
+	struct exit_entry *x = array_push((void **)&e->exits, &e->nexits,
+					  &e->exits_cap, sizeof(*x));
+
+	if (!x)
+		return -ENOMEM;
+	*x = (struct exit_entry){ t - e->procs, t->p.serial };
+	return 0;
 }
 
 /* @pid was reused: settle the previous holder before a new record. */
@@ -310,6 +368,33 @@ static void settle_previous(struct engine *e, uint32_t pid)
 static void set_comm(struct tracked *t, const char *comm)
 {
 	snprintf(t->p.comm, sizeof(t->p.comm), "%s", comm);
+	procfs_clean_comm(t->p.comm);
+}
+
+/* The process forked as @pid: its parent's copy when the parent is
+ * known, else read from /proc. */
+static struct tracked *forked(struct engine *e,
+			      const struct lifecycle_event *ev)
+{
+	int parent = pidmap_get(&e->index, ev->ppid), idx;
+	struct tracked *t;
+
+	settle_previous(e, ev->pid);
+	/* A read can meet the child (its counters, its samples) before its
+	 * fork event: that record is this process's, with what was read. */
+	idx = pidmap_get(&e->index, ev->pid);
+	t = idx >= 0 && !e->procs[idx].p.exited ? &e->procs[idx] :
+						  slot_new(e, ev->pid);
+	if (!t)
+		return NULL;
+	t->p.ppid = ev->ppid;
+	set_comm(t, ev->comm);
+	/* slot_new may have moved the slots: the parent by index. */
+	if (parent >= 0 && !e->procs[parent].p.exited)
+		inherit(e, t, &e->procs[parent]);
+	else
+		identify(e, t);
+	return t;
 }
 
 static int on_event(void *ctx, void *data, size_t len)
@@ -317,25 +402,27 @@ static int on_event(void *ctx, void *data, size_t len)
 	const struct lifecycle_event *ev = data;
 	struct engine *e = ctx;
 	struct tracked *t;
+	int idx;
 
 	if (len < sizeof(*ev))
 		return 0;
 	switch (ev->kind) {
 	case EV_FORK:
-		settle_previous(e, ev->pid);
-		t = slot_new(e, ev->pid);
+		t = forked(e, ev);
 		if (!t)
 			return -ENOMEM;
-		t->p.ppid = ev->ppid;
-		set_comm(t, ev->comm);
-		identify(e, t);
 		break;
 	case EV_EXEC:
+		idx = pidmap_get(&e->index, ev->pid);
 		t = tracked_of(e, ev->pid);
 		if (!t)
 			return -ENOMEM;
-		identify(e, t);
 		set_comm(t, ev->comm);
+		/* Known already: only what an exec changes is read. */
+		if (idx >= 0) {
+			procinfo_exec(&t->p);
+			judge(e, t, 0);
+		}
 		break;
 	case EV_EXIT:
 		t = tracked_of(e, ev->pid);
@@ -346,6 +433,8 @@ static int on_event(void *ctx, void *data, size_t len)
 		t->p.exited = true;
 		t->p.exit_ns = ev->ts_ns;
 		t->pending = true;
+		if (queue_exit(e, t))
+			return -ENOMEM;
 		break;
 	default:
 		return 0;
@@ -436,6 +525,10 @@ static int read_profile(struct engine *e, struct run *delta)
 	rp->cfi_samples = cp.cfi;
 	rp->cfi_complete = cp.cfi_complete;
 	rp->cfi_no_room = cp.cfi_no_room;
+	memcpy(rp->refused, cp.refused, sizeof(rp->refused));
+	rp->handler_ns = cp.handler_ns;
+	rp->stopped = cp.stopped_after_s >= 0;
+	rp->stopped_after_s = rp->stopped ? cp.stopped_after_s : 0;
 	rp->frames = cp.frames;
 	rp->frames_named = cp.frames_symbolized;
 	rp->symbolized_share = cp.frames ?
@@ -487,6 +580,7 @@ static int hand_over(struct engine *e, struct tracked *t, struct run *delta)
 	 * log link can come after its first processes. */
 	kubelet_name(&e->kubelet, &t->p.pod);
 	*p = t->p;
+	p->gone = t->done;
 	memset(&t->p.m, 0, sizeof(t->p.m));
 	t->p.stacks = NULL;
 	t->p.nstacks = t->p.stacks_cap = 0;
@@ -517,7 +611,8 @@ int engine_read(struct engine *e, struct run *delta)
 
 		if (!t->used)
 			continue;
-		if (t->active)
+		/* The last read says so even when it found nothing new. */
+		if (t->active || t->done)
 			err = hand_over(e, t, delta);
 		if (t->done)
 			slot_free(e, t);
@@ -552,6 +647,11 @@ int engine_poll(struct engine *e, int timeout_ms)
 	if (e->prof)
 		profile_poll(e->prof);
 	return 0;
+}
+
+uint64_t engine_opened_ns(const struct engine *e)
+{
+	return e->opened_ns;
 }
 
 void engine_stop(struct engine *e)
@@ -663,7 +763,7 @@ int engine_open(struct engine **ep, const struct engine_opts *o, char *err,
 		say_memory(e);
 	/* Loading parsed the kernel's BTF, megabytes no longer needed. */
 	malloc_trim(0);
-	e->read_ns = mono_ns();
+	e->opened_ns = e->read_ns = mono_ns();
 	e->read_real = real_now();
 	accounting_start_slices(e->acct, e->read_ns);
 	accounting_count(e->acct, true, e->read_ns);
@@ -685,6 +785,7 @@ void engine_close(struct engine *e)
 		process_free(&e->procs[i].p);
 	}
 	free(e->procs);
+	free(e->exits);
 	free(e->free_slots);
 	free(e->slices);
 	pidmap_free(&e->index);

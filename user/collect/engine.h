@@ -54,6 +54,8 @@ int engine_poll(struct engine *e, int timeout_ms);
  * caller's. -1 when memory runs out.
  */
 int engine_read(struct engine *e, struct run *delta);
+/* When the window opened (CLOCK_MONOTONIC, ns): -d is timed from it. */
+uint64_t engine_opened_ns(const struct engine *e);
 /* Fills @st (zeroed) with the fill of meshprof's BPF maps and the run
  * time of its programs; -ENOMEM. */
 int engine_bpf_stats(struct engine *e, struct bpf_stats *st);

@@ -140,6 +140,7 @@ static int attach_cpus(struct profiler *p, char *err, size_t err_len)
 		}
 		online++;
 	}
+	p->online = online;
 	if (p->verbose)
 		fprintf(stderr, "meshprof: sampling %d CPUs at %u Hz\n",
 			online, p->hz);
@@ -192,16 +193,31 @@ static int load_rules(struct profiler *p, const struct profile_opts *o,
 	return classifier_add_builtin(p->cls, err, err_len);
 }
 
+unsigned int profile_max_hz(int ncpus, char *why, size_t why_len)
+{
+	int kernel = read_int_file("/proc/sys/kernel/perf_event_max_sample_rate",
+				   0);
+	unsigned int node = PROFILE_MAX_NODE_HZ / (ncpus > 0 ? ncpus : 1);
+	unsigned int max = PROFILE_MAX_HZ < node ? PROFILE_MAX_HZ : node;
+
+	if (kernel > 0 && (unsigned int)kernel < max)
+		max = kernel;
+	snprintf(why, why_len,
+		 "meshprof samples at most %u Hz per CPU and %u samples a second over this node's %d CPUs; kernel.perf_event_max_sample_rate is %d",
+		 PROFILE_MAX_HZ, PROFILE_MAX_NODE_HZ, ncpus, kernel);
+	return max;
+}
+
 static int check_frequency(unsigned int hz, char *err, size_t err_len)
 {
-	int max = read_int_file("/proc/sys/kernel/perf_event_max_sample_rate",
-				0);
+	char why[256];
+	unsigned int max = profile_max_hz(sysconf(_SC_NPROCESSORS_ONLN), why,
+					  sizeof(why));
 
-	if (hz > 0 && (max <= 0 || hz <= (unsigned int)max))
+	if (hz > 0 && hz <= max)
 		return 0;
 	snprintf(err, err_len,
-		 "sampling frequency %u Hz is outside 1..%d (kernel.perf_event_max_sample_rate)",
-		 hz, max);
+		 "sampling frequency %u Hz is outside 1..%u (%s)", hz, max, why);
 	return -1;
 }
 
@@ -294,6 +310,10 @@ static int start(struct profiler *p, const struct profile_opts *o,
 	int cpu;
 
 	p->hz = o->frequency_hz ? o->frequency_hz : PROFILE_DEFAULT_HZ;
+	/* Tests lower the bound to see the sampler stop itself. */
+	p->max_share = getenv("MESHPROF_TEST_SAMPLER_BOUND") ?
+		       atof(getenv("MESHPROF_TEST_SAMPLER_BOUND")) :
+		       PROFILE_MAX_SHARE;
 	p->filter = o->only_tgids;
 	p->verbose = o->verbose;
 	p->ncpus = libbpf_num_possible_cpus();
@@ -314,7 +334,7 @@ static int start(struct profiler *p, const struct profile_opts *o,
 	if (open_events(p, err, err_len) || open_sampler(p, o, err, err_len))
 		return -1;
 	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	p->read = p->start;
+	p->read = p->cost_at = p->start;
 	return attach_cpus(p, err, err_len);
 }
 
@@ -380,6 +400,50 @@ static void describe_new(struct profiler *p)
 	free(c);
 }
 
+/* The handler's time in all CPUs since the start. */
+static uint64_t handler_ns(struct profiler *p)
+{
+	__u64 *vals = calloc(p->ncpus, sizeof(*vals)), sum = 0;
+	__u32 key = PROFILE_HANDLER_NS;
+
+	if (vals && !bpf_map_lookup_elem(bpf_map__fd(p->skel->maps.totals),
+					 &key, vals))
+		for (int cpu = 0; cpu < p->ncpus; cpu++)
+			sum += vals[cpu];
+	free(vals);
+	return sum;
+}
+
+/*
+ * Stops sampling, said once on stderr, when the handler took more than
+ * PROFILE_MAX_SHARE of the node's CPU time since the last check: the
+ * profile then covers the window up to here. The events are disabled;
+ * what they counted is still read.
+ */
+static void check_cost(struct profiler *p, const struct timespec *now)
+{
+	double wall = seconds_between(&p->cost_at, now) * p->online;
+	uint64_t ns = handler_ns(p);
+	double share;
+	int cpu;
+
+	/* Over a second or so, not the first moments. */
+	if (p->overloaded || seconds_between(&p->cost_at, now) < 0.5)
+		return;
+	share = (ns - p->cost_ns) / 1e9 / wall;
+	p->cost_ns = ns;
+	p->cost_at = *now;
+	if (share <= p->max_share)
+		return;
+	for (cpu = 0; cpu < p->ncpus; cpu++)
+		if (p->pfds[cpu] >= 0)
+			ioctl(p->pfds[cpu], PERF_EVENT_IOC_DISABLE, 0);
+	p->overloaded = true;
+	p->stopped_after_s = seconds_between(&p->start, now);
+	fprintf(stderr, "meshprof: the CPU profile took %.1f%% of the CPUs over the last second, more than its bound (%g%%): sampling stopped %.1f s into the window, which the profile covers\n",
+		share * 100, p->max_share * 100, p->stopped_after_s);
+}
+
 void profile_poll(struct profiler *p)
 {
 	struct timespec now;
@@ -394,6 +458,7 @@ void profile_poll(struct profiler *p)
 	     now.tv_nsec < p->next_scan.tv_nsec))
 		return;
 	describe_new(p);
+	check_cost(p, &now);
 	p->next_scan = now;
 	p->next_scan.tv_sec += SCAN_INTERVAL_S;
 }
@@ -402,6 +467,14 @@ void profile_snapshot(struct profiler *p, pid_t pid)
 {
 	captured_add(p, pid, CAPTURED_MESH);
 	describe(p, pid);
+}
+
+void profile_inherit(struct profiler *p, pid_t child, pid_t parent)
+{
+	captured_add(p, child, CAPTURED_MESH);
+	if (symbolize_inherit(p->sym, child, parent) || !p->unw)
+		return;
+	unwinder_add(p->unw, p->sym, child, true);
 }
 
 void profile_forget(struct profiler *p, pid_t pid)

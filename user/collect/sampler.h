@@ -29,6 +29,16 @@
 
 #define PROFILE_DEFAULT_HZ 49	/* production: off the 100/1000 Hz beats */
 #define PROFILE_LAB_HZ 999	/* short lab runs */
+/*
+ * What the sampler may cost (docs/hardening.md): at most this many
+ * samples per second on one CPU (the handler takes 3-8 us, so 4-8% of
+ * it) and over all CPUs (what a read symbolizes); and its handler at most
+ * this share of the node's CPU time over any second, past which it stops
+ * itself.
+ */
+#define PROFILE_MAX_HZ 10000
+#define PROFILE_MAX_NODE_HZ 100000
+#define PROFILE_MAX_SHARE 0.10
 
 struct profile_opts {
 	unsigned int frequency_hz;	/* 0: PROFILE_DEFAULT_HZ */
@@ -69,6 +79,11 @@ struct cpu_profile {
 	bool cfi_on;			/* the CFI walk was loaded */
 	uint64_t cfi_no_room;		/* files left without CFI: the rows
 					 * map was full (so far) */
+	uint64_t refused[REFUSE_MAX];	/* files refused so far, by reason */
+	uint64_t handler_ns;		/* the sampler's own time, all CPUs */
+	double stopped_after_s;		/* it stopped itself this long after
+					 * the start, over its bound; < 0:
+					 * it did not */
 	uint64_t by_category[CAT_MAX];	/* all processes */
 	uint64_t frames;		/* user and kernel frames resolved */
 	uint64_t frames_symbolized;	/* ... with a function name */
@@ -78,6 +93,13 @@ struct cpu_profile {
 };
 
 struct profiler;
+
+/*
+ * The highest frequency this node takes with @ncpus online: the lowest of
+ * PROFILE_MAX_HZ, PROFILE_MAX_NODE_HZ / @ncpus and the kernel's
+ * perf_event_max_sample_rate, which @why names.
+ */
+unsigned int profile_max_hz(int ncpus, char *why, size_t why_len);
 
 /*
  * Loads the sampler, opens one cpu-clock perf event per online CPU and
@@ -100,6 +122,8 @@ int profile_allow(struct profiler *p, pid_t tgid);
 void profile_poll(struct profiler *p);
 /* Captures @pid's memory maps now (for example on its exec event). */
 void profile_snapshot(struct profiler *p, pid_t pid);
+/* The same for a forked @child: a copy of its @parent's capture. */
+void profile_inherit(struct profiler *p, pid_t child, pid_t parent);
 /* Forgets @pid, which exited and whose samples were read: its maps, its
  * CFI description, its place in the filter. */
 void profile_forget(struct profiler *p, pid_t pid);

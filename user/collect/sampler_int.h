@@ -21,6 +21,12 @@ struct profiler {
 	bool stopped;
 	bool verbose;
 	bool said_full;			/* the CFI rows map is full */
+	bool overloaded;		/* stopped itself: over its bound */
+	double max_share;		/* the bound: PROFILE_MAX_SHARE */
+	double stopped_after_s;
+	int online;			/* CPUs sampled */
+	uint64_t cost_ns;		/* handler time at the last check */
+	struct timespec cost_at;
 	struct timespec start, stop;	/* of the window, and of its last read */
 	struct timespec read;
 	struct timespec next_scan;	/* for processes sampled first */
@@ -31,6 +37,12 @@ struct profiler {
 	uint64_t totals[PROFILE_TOTAL_MAX];	/* at the last read */
 	uint64_t drops[PROFILE_DROP_MAX];
 };
+
+static inline double seconds_between(const struct timespec *a,
+				     const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+}
 
 /* One entry of the counts map. */
 struct count {

@@ -252,10 +252,25 @@ static void report_cfi(const struct unwind_stats *st)
 		(unsigned long long)st->failed);
 }
 
-static double seconds_between(const struct timespec *a,
-			      const struct timespec *b)
+/* Files left unread for being over a cap or malformed: their frames are
+ * walked by frame pointers and their functions go unnamed. */
+static void report_refused(const uint64_t *refused)
 {
-	return (b->tv_sec - a->tv_sec) + (b->tv_nsec - a->tv_nsec) / 1e9;
+	for (int r = 0; r < REFUSE_MAX; r++)
+		if (refused[r])
+			fprintf(stderr, "meshprof: %llu files refused: %s\n",
+				(unsigned long long)refused[r],
+				refusal_name(r));
+}
+
+/* Files refused so far, symbols and CFI alike. */
+static void count_refusals(struct profiler *p, uint64_t *refused)
+{
+	const struct symbolize_stats *st = symbolize_stats(p->sym);
+
+	for (int r = 0; r < REFUSE_MAX; r++)
+		refused[r] = st->refused[r] +
+			     (p->unw ? unwinder_stats(p->unw)->refused[r] : 0);
 }
 
 int profile_read(struct profiler *p, struct cpu_profile *out)
@@ -282,14 +297,19 @@ int profile_read(struct profiler *p, struct cpu_profile *out)
 	out->filtered = totals[PROFILE_FILTERED];
 	out->cfi = totals[PROFILE_CFI];
 	out->cfi_complete = totals[PROFILE_CFI_COMPLETE];
+	out->handler_ns = totals[PROFILE_HANDLER_NS];
+	out->stopped_after_s = p->overloaded ? p->stopped_after_s : -1;
 	out->cfi_on = p->unw != NULL;
 	out->cfi_no_room = p->unw ? unwinder_stats(p->unw)->no_room : 0;
+	count_refusals(p, out->refused);
 	if (read_samples(p, out))
 		return -1;
 	if (p->verbose)
 		report_symbols(out, symbolize_stats(p->sym));
 	if (p->verbose && p->unw)
 		report_cfi(unwinder_stats(p->unw));
+	if (p->verbose)
+		report_refused(out->refused);
 	return 0;
 }
 

@@ -94,7 +94,7 @@ static void load_file(struct unwinder *u, struct symbolizer *s,
 		      const struct mapped_file *mf, struct loaded_file *lf,
 		      bool priority)
 {
-	struct unwind_table t = { 0 };
+	struct unwind_table t = { .refusal = -1 };
 	char err[256];
 	int64_t first = -1;
 	int fd;
@@ -117,6 +117,8 @@ static void load_file(struct unwinder *u, struct symbolizer *s,
 		u->stats.files++;
 	} else {
 		u->stats.failed++;
+		if (fd >= 0 && t.refusal >= 0)
+			u->stats.refused[t.refusal]++;
 	}
 	unwind_table_free(&t);
 }

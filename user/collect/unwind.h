@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "kinds.h"
 #include "symbolize.h"
 
 struct unwind_stats {
@@ -21,6 +22,8 @@ struct unwind_stats {
 	uint64_t failed;	/* files with no usable CFI (no .eh_frame_hdr,
 				 * unreadable, or the rows map full) */
 	uint64_t no_room;	/* ... of them, for want of room in the map */
+	uint64_t refused[REFUSE_MAX];	/* ... of them, refused: too large or
+					 * malformed CFI */
 };
 
 struct unwinder;

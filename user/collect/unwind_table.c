@@ -34,6 +34,12 @@
 #define HDR_TABLE 12
 #define HDR_ENTRY 8
 
+/* Caps on what one file may make meshprof build: more FDEs than half the
+ * default rows map could hold even at one row each, and rows for a
+ * 48 MiB table. A file over either is refused, not loaded. */
+#define MAX_FDES (1u << 19)
+#define MAX_ROWS (1u << 22)
+
 /* .eh_frame_hdr's search table: FDE start addresses, sorted. */
 struct hdr_table {
 	const unsigned char *entries;
@@ -48,6 +54,7 @@ struct builder {
 	char *err;
 	size_t errlen;
 };
+
 
 /* How a register's caller value is found, as far as the unwinder cares. */
 enum reg_rule {
@@ -79,7 +86,8 @@ static Elf_Data *find_hdr(Elf *elf, GElf_Addr *addr)
 	return NULL;
 }
 
-static int read_hdr(Elf *elf, struct hdr_table *h, char *err, size_t errlen)
+static int read_hdr(Elf *elf, struct hdr_table *h, struct unwind_table *t,
+		    char *err, size_t errlen)
 {
 	const unsigned char *p;
 	uint32_t count;
@@ -92,6 +100,7 @@ static int read_hdr(Elf *elf, struct hdr_table *h, char *err, size_t errlen)
 		return -1;
 	}
 	p = d->d_buf;
+	t->refusal = REFUSE_CFI_MALFORMED;
 	if (d->d_size < HDR_TABLE) {
 		snprintf(err, errlen, "truncated .eh_frame_hdr");
 		return -1;
@@ -112,6 +121,13 @@ static int read_hdr(Elf *elf, struct hdr_table *h, char *err, size_t errlen)
 		snprintf(err, errlen, "truncated .eh_frame_hdr");
 		return -1;
 	}
+	if (count > MAX_FDES) {
+		t->refusal = REFUSE_CFI_TOO_LARGE;
+		snprintf(err, errlen, "%u FDEs, more than meshprof reads (%u)",
+			 count, MAX_FDES);
+		return -1;
+	}
+	t->refusal = -1;
 	h->entries = p + HDR_TABLE;
 	h->n = count;
 	return 0;
@@ -272,6 +288,7 @@ static int push_row(struct builder *b, uint64_t pc, struct unwind_row r)
 	struct unwind_row *last = t->n ? &t->rows[t->n - 1] : NULL, *row;
 
 	if (pc > UINT32_MAX) {
+		t->refusal = REFUSE_CFI_TOO_LARGE;
 		snprintf(b->err, b->errlen, "address 0x%llx beyond 4 GiB",
 			 (unsigned long long)pc);
 		return -1;
@@ -279,6 +296,11 @@ static int push_row(struct builder *b, uint64_t pc, struct unwind_row r)
 	if (last && last->kind == r.kind && last->cfa_off == r.cfa_off &&
 	    last->rbp_off == r.rbp_off && last->reg == r.reg)
 		return 0;
+	if (t->n >= MAX_ROWS) {
+		t->refusal = REFUSE_CFI_TOO_LARGE;
+		snprintf(b->err, b->errlen, "more than %u rows", MAX_ROWS);
+		return -1;
+	}
 	row = array_push((void **)&t->rows, &t->n, &b->cap, sizeof(*row));
 	if (!row) {
 		snprintf(b->err, b->errlen, "out of memory");
@@ -331,6 +353,7 @@ int unwind_table_build(int fd, struct unwind_table *t, char *err, size_t errlen)
 
 	t->rows = NULL;
 	t->n = 0;
+	t->refusal = -1;
 	elf_version(EV_CURRENT);
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (!elf || elf_kind(elf) != ELF_K_ELF) {
@@ -342,10 +365,11 @@ int unwind_table_build(int fd, struct unwind_table *t, char *err, size_t errlen)
 		snprintf(err, errlen, "not an x86-64 ELF file");
 		goto cleanup;
 	}
-	if (read_hdr(elf, &h, err, errlen))
+	if (read_hdr(elf, &h, t, err, errlen))
 		goto cleanup;
 	b.cfi = dwarf_getcfi_elf(elf);
 	if (!b.cfi) {
+		t->refusal = REFUSE_CFI_MALFORMED;
 		snprintf(err, errlen, "no .eh_frame: %s", dwarf_errmsg(-1));
 		goto cleanup;
 	}
@@ -353,6 +377,7 @@ int unwind_table_build(int fd, struct unwind_table *t, char *err, size_t errlen)
 		start = fde_start(&h, i);
 		limit = i + 1 < h.n ? fde_start(&h, i + 1) : UINT64_MAX;
 		if (limit < start) {
+			t->refusal = REFUSE_CFI_MALFORMED;
 			snprintf(err, errlen, "unsorted .eh_frame_hdr");
 			goto cleanup;
 		}
@@ -366,6 +391,8 @@ cleanup:
 	elf_end(elf);
 	if (ret)
 		unwind_table_free(t);
+	else
+		t->refusal = -1;
 	return ret;
 }
 

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 
+#include "kinds.h"
 #include "profile_defs.h"
 
 /*
@@ -20,12 +21,17 @@
 struct unwind_table {
 	struct unwind_row *rows;
 	size_t n;
+	int refusal;		/* why a build failed: an enum file_refusal,
+				 * or -1 (no CFI to use: not x86-64 ELF, no
+				 * .eh_frame_hdr, no memory) */
 };
 
 /*
  * Builds the rows of the ELF file open on @fd (neither closed nor moved).
- * Returns 0, or -1 with a one-line reason in @err: not an x86-64 ELF file,
- * no .eh_frame_hdr or .eh_frame, an address at or above 4 GiB, no memory.
+ * Returns 0, or -1 with a one-line reason in @err and t->refusal: not an
+ * x86-64 ELF file, no .eh_frame_hdr or .eh_frame, a malformed table, more
+ * FDEs or rows than meshprof keeps or an address at or above 4 GiB (too
+ * large), no memory.
  */
 int unwind_table_build(int fd, struct unwind_table *t, char *err, size_t errlen);
 

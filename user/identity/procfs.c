@@ -23,6 +23,13 @@ ssize_t procfs_read(uint32_t pid, const char *name, char *buf, size_t len)
 	return n;
 }
 
+void procfs_clean_comm(char *comm)
+{
+	for (; *comm; comm++)
+		if ((unsigned char)*comm < 0x20 || *comm == 0x7f)
+			*comm = '?';
+}
+
 /*
  * "pid (comm) state ppid ... starttime ...": comm may hold spaces and
  * parentheses, so the fields after it start at the last ')'. starttime is
@@ -40,6 +47,7 @@ int procfs_parse_stat(const char *text, struct proc_stat *st)
 		n = sizeof(st->comm) - 1;
 	memcpy(st->comm, open + 1, n);
 	st->comm[n] = '\0';
+	procfs_clean_comm(st->comm);
 	if (sscanf(close + 1, " %*c %u %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
 		   &st->ppid, &st->start_time) != 2)
 		return -1;

@@ -22,6 +22,9 @@ struct proc_stat {
 ssize_t procfs_read(uint32_t pid, const char *name, char *buf, size_t len);
 /* Parses /proc/@pid/stat; -1 when the process is gone. */
 int procfs_stat(uint32_t pid, struct proc_stat *st);
+/* A process names itself: control characters (a terminal's escapes) in
+ * @comm become '?', as ps shows them. */
+void procfs_clean_comm(char *comm);
 /* Parses the text of a /proc/PID/stat file; -1 when malformed. */
 int procfs_parse_stat(const char *text, struct proc_stat *st);
 

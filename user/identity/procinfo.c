@@ -12,14 +12,20 @@
 
 int procinfo_fill(struct process *p)
 {
-	char path[64], text[4096];
 	struct proc_stat st;
-	ssize_t n;
 
 	if (procfs_stat(p->pid, &st))
 		return -1;
 	snprintf(p->comm, sizeof(p->comm), "%s", st.comm);
 	p->ppid = st.ppid;
+	procinfo_exec(p);
+	return 0;
+}
+
+void procinfo_exec(struct process *p)
+{
+	char path[64], text[4096];
+	ssize_t n;
 
 	snprintf(path, sizeof(path), "/proc/%u/exe", p->pid);
 	n = readlink(path, p->exe, sizeof(p->exe) - 1);
@@ -28,7 +34,6 @@ int procinfo_fill(struct process *p)
 	if (procfs_read(p->pid, "cgroup", text, sizeof(text)) > 0)
 		p->in_pod = cgroup_parse(text, &p->pod, p->cgroup,
 					 sizeof(p->cgroup)) == 1;
-	return 0;
 }
 
 int procinfo_rss(uint32_t pid, uint64_t *rss)

@@ -11,6 +11,9 @@
  * process). Returns -1 when the process is gone.
  */
 int procinfo_fill(struct process *p);
+/* What an exec changes of @p: exe, cgroup path and pod identity (runtimes
+ * put a container's first process in its cgroup before it execs). */
+void procinfo_exec(struct process *p);
 /* Resident memory of @pid in bytes; -1 when it is gone. */
 int procinfo_rss(uint32_t pid, uint64_t *rss);
 /* Calls @fn for every process (tgid) in /proc; stops early when it fails. */

@@ -80,6 +80,18 @@ enum qos_class {
 	QOS_MAX,
 };
 
+/* Why meshprof left a file that a process maps unread (docs/hardening.md):
+ * its functions go unnamed, its frames are walked by frame pointers. */
+enum file_refusal {
+	REFUSE_SYMBOLS_TOO_LARGE,	/* a symbol table or its names over
+					 * their caps */
+	REFUSE_MINIDEBUG_TOO_LARGE,	/* .gnu_debugdata decompresses to more
+					 * than its cap */
+	REFUSE_CFI_TOO_LARGE,		/* more FDEs or rows than kept */
+	REFUSE_CFI_MALFORMED,		/* .eh_frame_hdr or .eh_frame unreadable */
+	REFUSE_MAX,
+};
+
 /* Each *_name() returns "unknown" out of range ("invalid" for categories,
  * where "unknown" is a name); each *_parse() the value of a name, or -1. */
 const char *role_name(enum role role);
@@ -105,5 +117,7 @@ const char *drop_name(enum drop_reason reason);
 int drop_parse(const char *s);
 const char *profile_drop_name(enum profile_drop d);
 int profile_drop_parse(const char *s);
+const char *refusal_name(enum file_refusal r);
+int refusal_parse(const char *s);
 
 #endif

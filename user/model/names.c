@@ -104,6 +104,12 @@ NAMES(enum profile_drop, profile_drop, PROFILE_DROP_MAX, "unknown",
 	[PROFILE_DROP_STACKS_FULL] = "stacks_map_full",
 	[PROFILE_DROP_COUNTS_FULL] = "counts_map_full")
 
+NAMES(enum file_refusal, refusal, REFUSE_MAX, "unknown",
+	[REFUSE_SYMBOLS_TOO_LARGE] = "symbols_too_large",
+	[REFUSE_MINIDEBUG_TOO_LARGE] = "minidebuginfo_too_large",
+	[REFUSE_CFI_TOO_LARGE] = "cfi_too_large",
+	[REFUSE_CFI_MALFORMED] = "cfi_malformed")
+
 NAMES(enum gap, gap, GAP_MAX, "unknown",
 	[GAP_STARTS] = "processes started in the window",
 	[GAP_EXITS] = "processes exited in the window",

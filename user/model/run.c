@@ -123,16 +123,18 @@ int process_merge(struct process *p, const struct process *delta)
 	p->pod = delta->pod;
 	p->in_pod = delta->in_pod;
 	p->exited = delta->exited;
+	p->gone = delta->gone;
 	p->exit_ns = delta->exit_ns;
 	return 0;
 }
 
 /* The record of @serial in @run, or NULL. Runs hold few enough processes
- * that a scan from the end (the newest) is quick. */
+ * (attribute_fold bounds the exited ones) that a scan from the end (the
+ * newest) is quick. */
 static struct process *find_serial(struct run *run, uint64_t serial)
 {
 	for (size_t i = run->nprocs; i-- > 0;)
-		if (run->procs[i].serial == serial)
+		if (run->procs[i].serial == serial && !run->procs[i].folded)
 			return &run->procs[i];
 	return NULL;
 }
@@ -170,6 +172,11 @@ int run_merge(struct run *run, const struct run *delta)
 	run->profile.cfi_samples += delta->profile.cfi_samples;
 	run->profile.cfi_complete += delta->profile.cfi_complete;
 	run->profile.cfi_no_room = delta->profile.cfi_no_room;
+	memcpy(run->profile.refused, delta->profile.refused,
+	       sizeof(run->profile.refused));
+	run->profile.handler_ns += delta->profile.handler_ns;
+	run->profile.stopped = delta->profile.stopped;
+	run->profile.stopped_after_s = delta->profile.stopped_after_s;
 	run->profile.frames += delta->profile.frames;
 	run->profile.frames_named += delta->profile.frames_named;
 	for (int d = 0; d < PROFILE_DROP_MAX; d++)

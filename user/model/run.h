@@ -62,7 +62,11 @@ struct process {
 	bool exited;
 	bool agent;			/* its component's agent, not its proxy
 					 * (set by attribution) */
+	bool gone;			/* exited, and its last numbers read */
 	uint64_t exit_ns;		/* monotonic; 0 while alive */
+	uint64_t folded;		/* 0: one process; else this many exited
+					 * processes of one component folded
+					 * (attribute_fold), serial their key */
 	int component;			/* index into run.components, -1 unset */
 	struct metrics m;
 	struct stack_count *stacks;	/* sorted by frames */
@@ -80,6 +84,7 @@ struct component {
 	struct pod_ident pod;
 	uint32_t *pids;
 	size_t npids, pids_cap;
+	uint64_t folded;		/* exited processes beyond pids, folded */
 	struct metrics m;
 };
 
@@ -93,6 +98,10 @@ struct run_profile {
 	uint64_t cfi_samples;		/* samples whose user stack was */
 	uint64_t cfi_complete;		/* ... to the outermost frame */
 	uint64_t cfi_no_room;		/* files without CFI: rows map full */
+	uint64_t refused[REFUSE_MAX];	/* files refused (so far), by reason */
+	uint64_t handler_ns;		/* the sampler's own time, all CPUs */
+	bool stopped;			/* it stopped itself, over its bound */
+	double stopped_after_s;		/* ... this long into the window */
 };
 
 struct run {
@@ -114,6 +123,7 @@ struct run {
 	struct run_profile profile;
 	uint64_t drops[DROP_MAX];
 	uint64_t mem_rounds;		/* resident memory sampling rounds */
+	uint64_t folded;		/* exited processes folded, all told */
 	struct process *procs;
 	size_t nprocs, procs_cap;
 	struct component *comps;

@@ -11,7 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "array.h"
 #include "jsonput.h"
+#include "jsonscan.h"
 #include "runjson.h"
 
 /* Index of @name in @frames (a new entry if unseen); @index maps names to
@@ -99,12 +101,18 @@ struct json_object *stacks_to_json(const struct run *run)
 
 	put(root, "frames", frames);
 	put(root, "processes", procs);
-	for (size_t i = 0; i < run->nprocs && root; i++) {
+	/* Indexes into processes[], which leaves folded records out (their
+	 * stacks are in --folded only). */
+	for (size_t i = 0, k = 0; i < run->nprocs && root; i++) {
 		struct json_object *o;
 
-		if (!run->procs[i].nstacks)
+		if (run->procs[i].folded)
 			continue;
-		o = process_stacks(&run->procs[i], i, frames, index);
+		if (!run->procs[i].nstacks) {
+			k++;
+			continue;
+		}
+		o = process_stacks(&run->procs[i], k++, frames, index);
 		if (!o) {
 			json_object_put(root);
 			root = NULL;
@@ -122,12 +130,17 @@ struct json_object *stacks_to_json(const struct run *run)
 
 /* ---- reading ---- */
 
+/* The names of stacks.frames, one after another in one buffer: a crafted
+ * file's many names cost their bytes and an offset each. */
 struct stack_reader {
 	const char *file;
 	char *err;
 	size_t err_len;
-	const char **names;
-	size_t nnames;
+	char *names;
+	size_t names_len, names_cap;
+	size_t *name_at;
+	size_t nnames, name_cap;
+	size_t *budget;
 };
 
 static int bad(struct stack_reader *sr, const char *fmt, ...)
@@ -140,6 +153,41 @@ static int bad(struct stack_reader *sr, const char *fmt, ...)
 		vsnprintf(sr->err + n, sr->err_len - n, fmt, ap);
 	va_end(ap);
 	return -1;
+}
+
+/* Takes @n bytes of the reader's memory budget. */
+static int take(struct stack_reader *sr, size_t n)
+{
+	if (n > *sr->budget)
+		return bad(sr, " would take more memory than a file of its size may ask for (docs/json.md)");
+	*sr->budget -= n;
+	return 0;
+}
+
+static const char *name_of(const struct stack_reader *sr, size_t id)
+{
+	return sr->names + sr->name_at[id];
+}
+
+static int add_name(struct stack_reader *sr, const char *name, size_t len)
+{
+	size_t *at = array_push((void **)&sr->name_at, &sr->nnames,
+				&sr->name_cap, sizeof(*at));
+	char *grown;
+
+	if (!at || take(sr, len + 1 + sizeof(*at)))
+		return at ? -1 : bad(sr, ": out of memory");
+	if (sr->names_len + len + 1 > sr->names_cap) {
+		sr->names_cap = (sr->names_len + len + 1) * 2;
+		grown = realloc(sr->names, sr->names_cap);
+		if (!grown)
+			return bad(sr, ": out of memory");
+		sr->names = grown;
+	}
+	*at = sr->names_len;
+	memcpy(sr->names + sr->names_len, name, len + 1);
+	sr->names_len += len + 1;
+	return 0;
 }
 
 /* Appends the names of "ID;ID;..." at @ids to @f, ';'-separated. */
@@ -157,7 +205,7 @@ static int names_of(struct stack_reader *sr, const char *ids, FILE *f)
 		if (id >= sr->nnames || (*end && *end != ';') ||
 		    (*end == ';' && !end[1]))
 			return -1;
-		fprintf(f, "%s%s", p == ids ? "" : ";", sr->names[id]);
+		fprintf(f, "%s%s", p == ids ? "" : ";", name_of(sr, id));
 		p = *end ? end + 1 : end;
 	}
 	return 0;
@@ -190,9 +238,11 @@ static int read_stack(struct stack_reader *sr, struct process *p,
 		return rc ? bad(sr, "%s: frame ids not in stacks.frames", where) :
 			    bad(sr, ": out of memory");
 	}
-	rc = process_add_stack(p, frames, n, c);
+	/* A name a stack repeats is spelled out each time: counted. */
+	rc = take(sr, len + 1 + sizeof(struct stack_count)) ? -1 :
+	     process_add_stack(p, frames, n, c) ? bad(sr, ": out of memory") : 0;
 	free(frames);
-	return rc ? bad(sr, ": out of memory") : 0;
+	return rc;
 }
 
 static int read_process_stacks(struct stack_reader *sr, struct run *run,
@@ -226,36 +276,69 @@ static int read_process_stacks(struct stack_reader *sr, struct run *run,
 	return 0;
 }
 
-int stacks_from_json(struct run *run, struct json_object *root,
+/* Each element of the array @v, parsed alone and given to @fn. */
+static int each(struct stack_reader *sr, const struct json_scan *scan,
+		const struct json_piece *v, struct run *run,
+		int (*fn)(struct stack_reader *, struct run *,
+			  struct json_object *, size_t))
+{
+	struct json_scan in;
+	struct json_piece e;
+	struct json_object *o;
+	size_t i;
+	int more, rc = 0;
+
+	json_scan_sub(&in, scan, v);
+	for (i = 0; !rc && (more = json_scan_element(&in, &e)) > 0; i++) {
+		if (json_scan_parse(&in, &e, &o))
+			return bad(sr, ": not valid JSON: %s", in.err);
+		rc = fn(sr, run, o, i);
+		json_object_put(o);
+	}
+	return rc ? rc : more < 0 ? bad(sr, ": not valid JSON: %s", in.err) : 0;
+}
+
+static int read_frame(struct stack_reader *sr, struct run *run,
+		      struct json_object *o, size_t i)
+{
+	const char *name = json_object_get_string(o);
+
+	if (!json_object_is_type(o, json_type_string) || strchr(name, ';') ||
+	    (size_t)json_object_get_string_len(o) != strlen(name))
+		return bad(sr, ".frames[%zu] is not a frame name", i);
+	return add_name(sr, name, strlen(name));
+}
+
+int stacks_from_json(struct run *run, const struct json_scan *scan,
+		     const struct json_piece *v, size_t *budget,
 		     const char *file, char *err, size_t err_len)
 {
-	struct stack_reader sr = { file, err, err_len, NULL, 0 };
-	struct json_object *st, *frames, *procs;
-	int rc = 0;
+	struct stack_reader sr = { .file = file, .err = err, .err_len = err_len,
+				   .budget = budget };
+	struct json_piece frames = { 0 }, procs = { 0 }, m;
+	struct json_scan in;
+	char key[64];
+	int more, rc;
 
-	if (!json_object_object_get_ex(root, "stacks", &st) || !st)
+	if (v->len == 4 && !memcmp(v->p, "null", 4))
 		return 0;
-	if (!json_object_is_type(st, json_type_object) ||
-	    !json_object_object_get_ex(st, "frames", &frames) ||
-	    !json_object_is_type(frames, json_type_array) ||
-	    !json_object_object_get_ex(st, "processes", &procs) ||
-	    !json_object_is_type(procs, json_type_array))
-		return bad(&sr, " needs the arrays frames and processes");
-	sr.nnames = json_object_array_length(frames);
-	sr.names = calloc(sr.nnames + 1, sizeof(*sr.names));
-	if (!sr.names)
-		return bad(&sr, ": out of memory");
-	for (size_t i = 0; i < sr.nnames && !rc; i++) {
-		struct json_object *n = json_object_array_get_idx(frames, i);
-
-		sr.names[i] = json_object_get_string(n);
-		if (!json_object_is_type(n, json_type_string) ||
-		    strchr(sr.names[i], ';'))
-			rc = bad(&sr, ".frames[%zu] is not a frame name", i);
+	json_scan_sub(&in, scan, v);
+	while ((more = json_scan_member(&in, key, sizeof(key), &m)) > 0) {
+		if (!strcmp(key, "frames"))
+			frames = m;
+		else if (!strcmp(key, "processes"))
+			procs = m;
+		else if (json_scan_check(&in, &m))
+			return bad(&sr, ": not valid JSON: %s", in.err);
 	}
-	for (size_t i = 0; i < json_object_array_length(procs) && !rc; i++)
-		rc = read_process_stacks(&sr, run,
-					 json_object_array_get_idx(procs, i), i);
+	if (more < 0)
+		return bad(&sr, ": not valid JSON: %s", in.err);
+	if (!frames.p || *frames.p != '[' || !procs.p || *procs.p != '[')
+		return bad(&sr, " needs the arrays frames and processes");
+	/* Names first: the stacks refer to them. */
+	rc = each(&sr, scan, &frames, run, read_frame) ||
+	     each(&sr, scan, &procs, run, read_process_stacks) ? -1 : 0;
 	free(sr.names);
+	free(sr.name_at);
 	return rc;
 }

@@ -170,6 +170,7 @@ static struct json_object *component_json(const struct run *run, size_t idx)
 		json_object_array_add(pids, json_object_new_int64(c->pids[i]));
 	put(o, "pids", pids);
 	put(o, "agent_pids", agents_json(run, idx));
+	put_u64(o, "processes_folded", c->folded);
 	put_metrics(o, &c->m);
 	return o;
 }
@@ -215,6 +216,7 @@ static struct json_object *profile_json(const struct run *run)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *drops = json_object_new_object();
+	struct json_object *refused = json_object_new_object();
 
 	put(o, "frequency_hz", json_object_new_int(run->profile.hz));
 	put(o, "symbolized_share",
@@ -226,6 +228,12 @@ static struct json_object *profile_json(const struct run *run)
 	for (int d = 0; d < PROFILE_DROP_MAX; d++)
 		put_u64(drops, profile_drop_name(d), run->profile.drops[d]);
 	put(o, "drops", drops);
+	for (int r = 0; r < REFUSE_MAX; r++)
+		put_u64(refused, refusal_name(r), run->profile.refused[r]);
+	put(o, "files_refused", refused);
+	put(o, "sampler_seconds", json_secs(run->profile.handler_ns));
+	put(o, "stopped_after_seconds", run->profile.stopped ?
+	    json_object_new_double(run->profile.stopped_after_s) : NULL);
 	return o;
 }
 
@@ -301,8 +309,11 @@ struct json_object *run_to_json(const struct run *run)
 		json_object_array_add(comps, component_json(run, i));
 	put(root, "components", comps);
 	for (size_t i = 0; i < run->nprocs; i++)
-		json_object_array_add(procs, process_json(run, &run->procs[i]));
+		if (!run->procs[i].folded)
+			json_object_array_add(procs,
+					      process_json(run, &run->procs[i]));
 	put(root, "processes", procs);
+	put_u64(root, "processes_folded", run->folded);
 	if (run->has_path)
 		json_object_array_add(paths, path_json(run, &run->path));
 	put(root, "paths", paths);

@@ -8,16 +8,24 @@
 #include "meshmark_out.h"
 #include "smp.h"
 
+/* RFC 3339 in UTC with milliseconds; null for what no calendar holds
+ * (the reader refuses such runs; this stays safe without it). */
 static struct json_object *timestamp(double epoch)
 {
 	char buf[64];
-	time_t t = (time_t)epoch;
 	struct tm tm;
+	time_t t;
+	int ms;
 
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!(epoch >= 0 && epoch < 1e11))
+		return NULL;
+	t = (time_t)epoch;
+	ms = (int)((epoch - t) * 1000);
+	if (!gmtime_r(&t, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm))
+		return NULL;
 	snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), ".%03dZ",
-		 (int)((epoch - t) * 1000));
+		 ms > 999 ? 999 : ms);
 	return json_object_new_string(buf);
 }
 
@@ -159,7 +167,7 @@ static struct json_object *env_json(const struct run *run)
 			continue;
 		w = json_object_new_object();
 		put(w, "name", json_object_new_string(c->name));
-		put(w, "count", json_object_new_int(c->npids));
+		put(w, "count", json_object_new_int64(c->npids + c->folded));
 		put(w, "cpu_mCores", json_object_new_int(
 			lround(per_second(run, c->m.cpu_ns / 1e9) * 1e3)));
 		put(w, "mem_mb", json_object_new_int(lround(c->m.rss_avg_bytes / 1e6)));

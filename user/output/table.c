@@ -120,7 +120,9 @@ static void print_row(FILE *out, const struct run *run,
 	n = strlen(pod);
 	if (l->pod && n > (size_t)l->pod)	/* the tail tells more */
 		memmove(pod, pod + n - l->pod, l->pod + 1);
-	snprintf(pids, sizeof(pids), "%4zu", c->npids);
+	/* Folded exited processes count among the component's. */
+	snprintf(pids, sizeof(pids), "%4llu",
+		 (unsigned long long)(c->npids + c->folded));
 	fprintf(out, "%-*.*s", l->name, l->name, c->name);
 	text_cell(out, l->role, role_name(c->role));
 	text_cell(out, l->mesh, mesh_name(c->mesh));
@@ -351,12 +353,20 @@ static void print_gaps(FILE *out, const struct run *run)
 
 void table_print(FILE *out, const struct run *run, int width)
 {
+	size_t listed = 0;
 	struct layout l;
 
+	for (size_t i = 0; i < run->nprocs; i++)
+		listed += !run->procs[i].folded;
 	fprintf(out,
-		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %zu processes in %zu components\n",
+		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %llu processes in %zu components",
 		run->seconds, run->hostname, run->kernel, run->cpus,
-		run->probe_sched, run->probe_sock, run->nprocs, run->ncomps);
+		run->probe_sched, run->probe_sock,
+		(unsigned long long)(listed + run->folded), run->ncomps);
+	if (run->folded)
+		fprintf(out, " (%llu exited ones folded into their components)",
+			(unsigned long long)run->folded);
+	fputc('\n', out);
 	fit(&l, run, width);
 	print_header(out, &l);
 	for (size_t i = 0; i < run->ncomps; i++)
