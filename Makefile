@@ -18,7 +18,7 @@ CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -I$(BUILD) -Ibpf \
 DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
-LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm
+LDLIBS := -lbpf -lelf -ldw -ldebuginfod -lz -ljson-c -llzma -liberty -lm
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -31,12 +31,12 @@ WORKLOAD_SRCS := $(wildcard tests/workload/*.c)
 WORKLOAD_BINS := $(patsubst tests/workload/%.c,$(BUILD)/tests/%,$(WORKLOAD_SRCS))
 
 # Debian packages: build, test and mesh-lab dependencies.
-DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
+DEPS := clang llvm libbpf-dev bpftool libelf-dev libdw-dev libdebuginfod-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
 	libhttp-parser-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg \
+	libc6-dbg debuginfod \
 	cargo rustc librust-tokio-dev librust-rustls-dev librust-tokio-rustls-dev \
 	librust-rustls-pemfile-dev librust-ring-dev librust-hyper-dev librust-h2-dev \
 	librust-http-dev librust-bytes-dev librust-futures-util-dev librust-httparse-dev \

@@ -54,6 +54,10 @@ static const char usage[] =
 "                           component and category\n"
 "      --no-cfi             user stacks by frame pointers only, without\n"
 "                           the .eh_frame walk (docs/attribution.md)\n"
+"      --debug-dir DIR      debug files of stripped binaries, found by\n"
+"                           build ID as DIR/.build-id/xx/rest.debug;\n"
+"                           before /usr/lib/debug (up to 8 times)\n"
+"      --no-inline          no inlined calls from DWARF in the stacks\n"
 "      --no-latency         no per-hop latency or exchange counts: the\n"
 "                           cheapest socket accounting (docs/latency.md)\n"
 "      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
@@ -219,6 +223,25 @@ static int opt_no_cfi(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
+static int opt_debug_dir(const char *cmd, void *args, const char *arg)
+{
+	struct engine_opts *e = &((struct record_args *)args)->engine;
+
+	if (e->ndebug_dirs == DEBUG_DIRS_MAX) {
+		errorf(cmd, "--debug-dir given more than %d times",
+		       DEBUG_DIRS_MAX);
+		return EXIT_USAGE;
+	}
+	e->debug_dirs[e->ndebug_dirs++] = arg;
+	return 0;
+}
+
+static int opt_no_inline(const char *cmd, void *args, const char *arg)
+{
+	((struct record_args *)args)->engine.no_inline = true;
+	return 0;
+}
+
 static int opt_quiet(const char *cmd, void *args, const char *arg)
 {
 	((struct record_args *)args)->quiet = true;
@@ -249,6 +272,8 @@ static const struct cmd_opt record_opts[] = {
 	{ "folded", 0, true, opt_folded },
 	{ "no-latency", 0, false, opt_no_latency },
 	{ "no-cfi", 0, false, opt_no_cfi },
+	{ "debug-dir", 0, true, opt_debug_dir },
+	{ "no-inline", 0, false, opt_no_inline },
 	{ "quiet", 'q', false, opt_quiet },
 	{ "verbose", 'v', false, opt_verbose },
 	{}

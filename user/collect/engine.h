@@ -22,6 +22,7 @@
 
 #include <stdbool.h>
 #include "accounting.h"
+#include "debugfiles.h"
 #include "rules.h"
 #include "run.h"
 
@@ -33,7 +34,10 @@ struct engine_opts {
 	unsigned int frequency_hz;	/* CPU profile; 0: none */
 	bool only_mesh;
 	const char *categories;		/* --categories FILE, or NULL */
+	const char *debug_dirs[DEBUG_DIRS_MAX];	/* --debug-dir DIR... */
+	size_t ndebug_dirs;
 	bool no_cfi;			/* user stacks by frame pointers only */
+	bool no_inline;			/* no inlined calls from DWARF */
 	bool verbose;
 };
 

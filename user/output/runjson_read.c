@@ -119,6 +119,32 @@ static void read_categories(struct reader *rd, struct json_object *cpu,
 			m->cat_samples[CAT_KNET] -= m->cat_samples[c];
 }
 
+/* Optional: runs written before it was counted have none. */
+static void read_unnamed(struct reader *rd, struct json_object *cpu,
+			 const char *where, struct metrics *m)
+{
+	struct json_object *o, *why;
+	char w[96];
+
+	if (!json_object_object_get_ex(cpu, "unnamed", &o))
+		return;
+	snprintf(w, sizeof(w), "%s.unnamed", where);
+	why = obj(rd, o, w, "reasons");
+	if (!why)
+		return;
+	snprintf(w, sizeof(w), "%s.unnamed.reasons", where);
+	json_object_object_foreach(why, name, n) {
+		int r = unnamed_parse(name);
+
+		(void)n;
+		if (r < 0) {
+			fail(rd, "%s: unknown reason \"%s\"", w, name);
+			return;
+		}
+		m->unnamed_samples[r] = get_u64(rd, why, w, name);
+	}
+}
+
 static void read_latency(struct reader *rd, struct json_object *o,
 			 const char *where, struct metrics *m)
 {
@@ -190,6 +216,7 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 	for (int i = 0; i < NCOUNTERS && !rd->failed; i++)
 		read_counter(rd, o, where, &counter_defs[i], &m->counter[i]);
 	read_categories(rd, cpu, w_cpu, m);
+	read_unnamed(rd, cpu, w_cpu, m);
 	hist = field(rd, sched, w_sched, "runq_wait_hist_log2_ns",
 		     json_type_array);
 	for (size_t i = 0; hist && i < json_object_array_length(hist) &&
