@@ -28,9 +28,9 @@ source "$(dirname "$0")/lablib.sh"
 PROXY=${1:-haproxy}
 # The least share of the sidecars' CPU that TLS takes where mTLS is on.
 # rustls on ring costs the Rust proxy far less per request than OpenSSL
-# costs haproxy (about 14 µs against 80 µs for the two sidecars at this
-# load, 8-11% of their CPU against 23-27%): its bar is lower, still far
-# above the nothing it takes without TLS.
+# costs haproxy (14-20 µs against 77-84 µs for the two sidecars at this
+# load, 8-10% of their CPU against 23-27%: docs/attribution.md): its bar
+# is lower, still far above the nothing it takes without TLS.
 TLS_ON=0.10
 [ "$PROXY" = rust ] && TLS_ON=0.03
 
