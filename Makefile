@@ -21,7 +21,7 @@ CFLAGS += $(USER_FLAGS)
 DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
-LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm -lmicrohttpd -pthread
+LDLIBS := -lbpf -lelf -ldw -ldebuginfod -lz -ljson-c -llzma -liberty -lm -lmicrohttpd -pthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -37,12 +37,12 @@ TEST_TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TEST_TOOL_SRCS))
 
 # Debian packages: build, test and mesh-lab dependencies (libclang-rt-dev:
 # the sanitizer and libFuzzer runtimes, which clang only recommends).
-DEPS := clang llvm libclang-rt-dev libbpf-dev bpftool libelf-dev libdw-dev zlib1g-dev libjson-c-dev \
+DEPS := clang llvm libclang-rt-dev libbpf-dev bpftool libelf-dev libdw-dev libdebuginfod-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
 	libhttp-parser-dev libncurses-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
-	libc6-dbg prometheus yamllint python3-yaml tmux nodejs chromium chromium-driver fonts-dejavu-core \
+	libc6-dbg debuginfod prometheus yamllint python3-yaml tmux nodejs chromium chromium-driver fonts-dejavu-core \
 	cargo rustc librust-tokio-dev librust-rustls-dev librust-tokio-rustls-dev \
 	librust-rustls-pemfile-dev librust-ring-dev librust-hyper-dev librust-h2-dev \
 	librust-http-dev librust-bytes-dev librust-futures-util-dev librust-httparse-dev \

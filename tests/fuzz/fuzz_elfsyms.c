@@ -9,7 +9,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	/* No debug directory: a crafted build-id must not pick the
 	 * node's files in a fuzz run. */
-	struct elf_cache *c = elf_cache_new("/nonexistent");
+	struct elf_cache *c = elf_cache_new((const char *const[]){ "/nonexistent" }, 1);
 	int fd = fuzz_memfd(data, size);
 	struct elf_file *ef;
 	uint64_t addr, bias;

@@ -69,7 +69,7 @@ static void test_symtab_cap(void **state)
 		{ ".dynsym", SHT_DYNSYM, dynsym, sizeof(dynsym), 0, sizeof(Elf64_Sym), 4 },
 		{ ".dynstr", SHT_STRTAB, dynstr, sizeof(dynstr), 0, 0, 0 },
 	};
-	struct elf_cache *c = elf_cache_new("/nonexistent");
+	struct elf_cache *c = elf_cache_new((const char *const[]){ "/nonexistent" }, 1);
 	struct elf_file *ef;
 	const char *name;
 	int fd;
@@ -91,7 +91,7 @@ static void test_symtab_cap(void **state)
  * symbols kept. */
 static void test_minidebuginfo_cap(void **state)
 {
-	struct elf_cache *c = elf_cache_new("/nonexistent");
+	struct elf_cache *c = elf_cache_new((const char *const[]){ "/nonexistent" }, 1);
 	struct elf_file *ef;
 	int fd;
 

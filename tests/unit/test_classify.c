@@ -41,6 +41,11 @@ static struct frame user_frame(const char *sym, const char *module)
 	return (struct frame){ .sym = sym, .module = module };
 }
 
+static struct frame inl_frame(const char *sym, const char *module)
+{
+	return (struct frame){ .sym = sym, .module = module, .inlined = true };
+}
+
 static struct frame kern_frame(const char *sym)
 {
 	return (struct frame){ .sym = sym, .module = "kernel", .kernel = true };
@@ -399,6 +404,73 @@ static void test_fallback(void **state)
 	assert_int_equal(classify_stack(builtin, NULL, 0, u, 1), CAT_L4);
 }
 
+/* Rust frames as the lab's Rust proxy and twin have them (rustls 0.20
+ * on ring 0.16, hyper 0.14, h2 0.3, tokio 1.24; fat LTO), leaf first,
+ * with the calls LTO inlined read back from DWARF. */
+static void test_rust(void **state)
+{
+	static const char *const tls[] = {
+		"GFp_sha512_block_data_order", "GFp_aes_hw_ctr32_encrypt_blocks",
+		"GFp_aesni_gcm_decrypt", "_aesni_ctr32_ghash_6x",
+		"GFp_nistz256_point_mul", "__ecp_nistz256_mul_montx",
+		"__ecp_nistz256_sub_fromx", "fiat_25519_carry_mul",
+		"LIMBS_add_mod", "GFp_bn_mul_mont", "bn_mul4x_mont",
+		"ring::aead::aes_gcm::aes_gcm_seal",
+		"<T as ring::rand::SecureRandom>::fill",
+		"<rustls::conn::ConnectionCommon<T> as rustls::conn::PlaintextSink>::write",
+		"<rustls::tls13::Tls13MessageDecrypter as rustls::cipher::MessageDecrypter>::decrypt",
+		"<u32 as rustls::msgs::codec::Codec>::read",
+		"rustls::msgs::deframer::MessageDeframer::read",
+		"<tokio_rustls::client::TlsStream<IO> as tokio::io::async_read::AsyncRead>::poll_read",
+		NULL,
+	};
+	static const char *const http[] = {
+		"hyper::proto::h1::role::parse_headers",
+		"<hyper::proto::h1::role::Server as hyper::proto::h1::Http1Transaction>::parse",
+		"httparse::Request::parse_with_config_and_uninit_headers",
+		"httparse::simd::avx2::parse_uri_batch_32",
+		"<httparse::ParserConfig>::parse_request",	/* v0 */
+		"h2::codec::framed_read::decode_frame",
+		"http::header::map::HeaderMap<T>::insert",
+		NULL,
+	};
+	static const char *const l4[] = {
+		"tokio::io::util::copy_bidirectional::transfer_one_direction",
+		"meshlab_rustproxy::hbone::relay::{{closure}}",
+		"meshlab_rustproxy::hbone::from_stream::{{closure}}",
+		NULL,
+	};
+	struct frame u[4];
+
+	expect_user("tls", tls);
+	expect_user("http", http);
+	expect_user("l4", l4);
+	/* The Rust sidecar's own forwarding glue is its HTTP layer: the
+	 * copy loop it also dispatches to is tokio's. */
+	assert_string_equal(user1("meshlab_rustproxy::sidecar::forward::{{closure}}",
+				  "meshlab-rustproxy"), "l7");
+	/* httparse inlined into the twin's loop: the inlined calls decide. */
+	u[0] = inl_frame("httparse::simd::runtime::match_uri_vectored", "rusttwin");
+	u[1] = inl_frame("httparse::parse_uri", "rusttwin");
+	u[2] = inl_frame("rusttwin::parse", "rusttwin");
+	u[3] = user_frame("rusttwin::http_thread", "rusttwin");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 4), CAT_HTTP);
+	assert_int_equal(classify_stack(builtin, NULL, 0, u + 2, 2), CAT_OTHER);
+	/* bytes' small functions inlined into a parser are the parser's;
+	 * with nothing else known they are payload moving. */
+	u[0] = inl_frame("bytes::bytes_mut::BytesMut::split_to", "rustproxy");
+	u[1] = user_frame("hyper::proto::h1::role::parse_headers", "rustproxy");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_HTTP);
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 1), CAT_L4);
+	/* The runtime under everything: a fallback. */
+	u[0] = inl_frame("tokio::sync::mpsc::list::Tx<T>::push", "rustproxy");
+	u[1] = user_frame("tokio::runtime::task::raw::poll", "rustproxy");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 2), CAT_SCHED);
+	u[1] = inl_frame("hyper::client::dispatch::Sender<T,U>::send", "rustproxy");
+	u[2] = user_frame("tokio::runtime::task::raw::poll", "rustproxy");
+	assert_int_equal(classify_stack(builtin, NULL, 0, u, 3), CAT_L7);
+}
+
 static void test_other_unknown(void **state)
 {
 	struct frame u[2] = {
@@ -547,6 +619,7 @@ int main(void)
 		cmocka_unit_test(test_leaf_up),
 		cmocka_unit_test(test_dispatchers),
 		cmocka_unit_test(test_fallback),
+		cmocka_unit_test(test_rust),
 		cmocka_unit_test(test_other_unknown),
 		cmocka_unit_test(test_parse_and_order),
 		cmocka_unit_test(test_parse_errors),

@@ -57,6 +57,39 @@ static const char lib_src[] =
 	"void rust_v0(void) __asm__(\"" RUST_V0_SYM "\");\n"
 	"void rust_v0(void) { __asm__ volatile(\"nop; nop; nop\"); }\n";
 
+/* Two calls inlined into host_fn at -O2; inl_marker marks an address
+ * inside the innermost (a NOTYPE symbol: never a frame's name). */
+static const char inl_src[] =
+	"#include <stdio.h>\n"
+	"#include <unistd.h>\n"
+	"static volatile int sink;\n"
+	"static inline __attribute__((always_inline)) void inl_inner(int x)\n"
+	"{\n"
+	"	__asm__ volatile(\".globl inl_marker\\ninl_marker: nop\");\n"
+	"	sink = x * 7;\n"
+	"}\n"
+	"static inline __attribute__((always_inline)) void inl_outer(int x)\n"
+	"{\n"
+	"	inl_inner(x + 1);\n"
+	"	sink += 3;\n"
+	"}\n"
+	"__attribute__((noinline)) void host_fn(int x)\n"
+	"{\n"
+	"	sink = x;\n"
+	"	inl_outer(x);\n"
+	"}\n"
+	"extern char inl_marker[];\n"
+	"int main(void)\n"
+	"{\n"
+	"	char c;\n"
+	"	printf(\"%p %p\\n\", (void *)host_fn, (void *)inl_marker);\n"
+	"	fflush(stdout);\n"
+	"	host_fn(1);\n"
+	"	while (read(0, &c, 1) > 0)\n"
+	"		;\n"
+	"	return 0;\n"
+	"}\n";
+
 static char dir[] = "/tmp/meshprof-symtest.XXXXXX";
 
 /* A process running one of the test programs, and what it printed. */
@@ -109,12 +142,40 @@ static uint64_t nm_addr(const char *file, const char *sym)
 	return a;
 }
 
+/* The address of section @name in @file. */
+static uint64_t section_addr(const char *file, const char *name)
+{
+	char cmd[512], line[256];
+	unsigned long long a = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "readelf -SW %s/%s | awk '$2 == \"%s\" {print $4}'", dir,
+		 file, name);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	if (fgets(line, sizeof(line), p))
+		a = strtoull(line, NULL, 16);
+	pclose(p);
+	assert_true(a != 0);
+	return a;
+}
+
 static int setup(void **state)
 {
 	if (!mkdtemp(dir))
 		return -1;
 	write_file("prog.c", prog_src);
 	write_file("lib.c", lib_src);
+	write_file("inl.c", inl_src);
+	/* The inlining program, stripped, its debug file (symbols and DWARF)
+	 * under inldbg/.build-id as objcopy and Debian lay them out. */
+	sh("cd %s && cc -O2 -g inl.c -o inl && strip inl -o inl.stripped && "
+	   "id=$(readelf -n inl | awk '/Build ID/ {print $3}') && "
+	   "mkdir -p inldbg/.build-id/$(echo $id | cut -c1-2) && "
+	   "objcopy --only-keep-debug inl "
+	   "inldbg/.build-id/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-).debug",
+	   dir);
 	sh("cd %s && cc -O0 -g -rdynamic -pie -fPIE prog.c -o prog && "
 	   "cc -O0 -g -rdynamic -no-pie prog.c -o prog.nopie && "
 	   "cc -O0 -g -shared -fPIC lib.c -o libt.so && "
@@ -184,7 +245,7 @@ static const char *name_of(struct symbolizer *s, pid_t pid, uint64_t pc)
 	static char buf[512];
 	struct frame f;
 
-	symbolize_user(s, pid, &pc, 1, &f);
+	symbolize_user(s, pid, &pc, 1, &f, 1);
 	frame_name(&f, buf, sizeof(buf));
 	return buf;
 }
@@ -209,7 +270,7 @@ static void test_pie(void **state)
 	 * sym_alpha's start still is sym_alpha, as a caller. */
 	ips[0] = c.stat;
 	ips[1] = c.alpha + 1;
-	symbolize_user(s, c.pid, ips, 2, f);
+	assert_int_equal(symbolize_user(s, c.pid, ips, 2, f, 2), 2);
 	assert_string_equal(f[1].sym, "sym_alpha");
 	assert_string_equal(f[1].module, "prog");
 	assert_int_equal(f[1].offset, nm_addr("prog", "sym_alpha"));
@@ -263,7 +324,8 @@ static void test_minidebuginfo(void **state)
 /* A separate debug file found by build-id, as libc6-dbg installs them. */
 static void test_debug_dir(void **state)
 {
-	struct symbolizer_opts o = { .debug_dir = dir };
+	const char *dirs[] = { dir };
+	struct symbolizer_opts o = { .debug_dirs = dirs, .ndebug_dirs = 1 };
 	struct symbolizer *s = symbolizer_new(&o);
 	char id[64];
 	struct child c;
@@ -417,6 +479,29 @@ static void test_demangle(void **state)
 		{ "_ZN4core3ptr85drop_in_place$LT$std..rt..lang_start$LT$$LP$$RP$$GT$..$u7b$$u7b$closure$u7d$$u7d$$GT$17h0123456789abcdefE",
 		  "core::ptr::drop_in_place<std::rt::lang_start<()>::{{closure}}>" },
 		{ RUST_V0_SYM, "mycrate::example" },
+		/* Legacy, from the lab's Rust proxy and twin (Debian's rustc
+		 * 1.63): the hash and LLVM's ".llvm.N" suffix go. */
+		{ "_ZN6rustls4conn11CommonState10send_plain17h58e9a494a9e4e9a9E",
+		  "rustls::conn::CommonState::send_plain" },
+		{ "_ZN87_$LT$rustls..conn..ConnectionCommon$LT$T$GT$$u20$as$u20$rustls..conn..PlaintextSink$GT$5write17h793c63aefb76c610E",
+		  "<rustls::conn::ConnectionCommon<T> as rustls::conn::PlaintextSink>::write" },
+		{ "_ZN5hyper5proto2h14role13parse_headers17h1fa80cf354f891d0E",
+		  "hyper::proto::h1::role::parse_headers" },
+		{ "_ZN5tokio2io4util18copy_bidirectional22transfer_one_direction17h32f5882baeeb6149E",
+		  "tokio::io::util::copy_bidirectional::transfer_one_direction" },
+		{ "_ZN3std10sys_common9backtrace10_print_fmt28_$u7b$$u7b$closure$u7d$$u7d$17h2ed66a95bdd08583E.llvm.16791135377908753612",
+		  "std::sys_common::backtrace::_print_fmt::{{closure}}" },
+		/* v0, from Debian's httparse 1.8 built with
+		 * -C symbol-mangling-version=v0: crate disambiguators go,
+		 * inherent methods read <Type>::method. */
+		{ "_RNvCs4X814712P2w_8httparse13parse_headers",
+		  "httparse::parse_headers" },
+		{ "_RNvMs3_Cs4X814712P2w_8httparseNtB5_12ParserConfig13parse_request",
+		  "<httparse::ParserConfig>::parse_request" },
+		{ "_RNvXNvCs4X814712P2w_8httparse25parse_headers_iter_uninitNtB2_12ShrinkOnDropNtNtNtCs6IL9ONYDOZW_4core3ops4drop4Drop4drop",
+		  "<httparse::parse_headers_iter_uninit::ShrinkOnDrop as core::ops::drop::Drop>::drop" },
+		{ "_RINvNtCs6IL9ONYDOZW_4core3ptr13drop_in_placeRNtCs4X814712P2w_8httparse6HeaderEBJ_.llvm.12086898398531250654",
+		  "core::ptr::drop_in_place::<&httparse::Header>" },
 	};
 	size_t i;
 	char *d;
@@ -429,6 +514,89 @@ static void test_demangle(void **state)
 	}
 	assert_null(elf_demangle("SSL_read"));
 	assert_null(elf_demangle("_Zgarbage"));
+}
+
+/* The frames of one PC of @pid into @f (room for @n); how many. */
+static size_t frames_of(struct symbolizer *s, pid_t pid, uint64_t pc,
+			struct frame *f, size_t n)
+{
+	return symbolize_user(s, pid, &pc, 1, f, n);
+}
+
+/* Calls inlined at a PC come first, innermost first, marked inlined;
+ * then the function that holds them. From the file's own DWARF, or its
+ * debug file's when it is stripped. */
+static void test_inlined(void **state)
+{
+	static const char *const variants[] = { "inl", "inl.stripped" };
+	char dbg[512];
+	const char *dirs[] = { dbg };
+	struct symbolizer_opts o = { .debug_dirs = dirs, .ndebug_dirs = 1 };
+	struct symbolizer *s;
+	struct frame f[8];
+	struct child c;
+
+	snprintf(dbg, sizeof(dbg), "%s/inldbg", dir);
+	for (size_t v = 0; v < 2; v++) {
+		s = symbolizer_new(&o);
+		start(&c, variants[v], NULL);
+		assert_int_equal(frames_of(s, c.pid, c.stat, f, 8), 3);
+		assert_string_equal(f[0].sym, "inl_inner");
+		assert_true(f[0].inlined);
+		assert_string_equal(f[1].sym, "inl_outer");
+		assert_true(f[1].inlined);
+		assert_string_equal(f[2].sym, "host_fn");
+		assert_false(f[2].inlined);
+		assert_string_equal(f[2].module, variants[v]);
+		assert_int_equal(f[0].offset, f[2].offset);
+		/* Short of room: the function stays, inlined calls go. */
+		assert_int_equal(frames_of(s, c.pid, c.stat, f, 2), 2);
+		assert_string_equal(f[0].sym, "inl_inner");
+		assert_string_equal(f[1].sym, "host_fn");
+		/* Outside the inlined calls, the function alone. */
+		assert_int_equal(frames_of(s, c.pid, c.alpha, f, 8), 1);
+		assert_string_equal(f[0].sym, "host_fn");
+		stop(&c);
+		symbolizer_free(s);
+	}
+	o.no_inline = true;
+	s = symbolizer_new(&o);
+	start(&c, "inl", NULL);
+	assert_int_equal(frames_of(s, c.pid, c.stat, f, 8), 1);
+	assert_string_equal(f[0].sym, "host_fn");
+	stop(&c);
+	symbolizer_free(s);
+}
+
+/* Without a debug file a stripped binary's frames have no name, and say
+ * why; a file with a symbol table that has none for an address says so
+ * too. */
+static void test_unnamed_reason(void **state)
+{
+	struct symbolizer *s = symbolizer_new(NULL);
+	struct frame f[4];
+	struct child c;
+
+	start(&c, "inl.stripped", NULL);
+	assert_int_equal(frames_of(s, c.pid, c.stat, f, 4), 1);
+	assert_null(f[0].sym);
+	assert_int_equal(f[0].why, UNNAMED_STRIPPED);
+	stop(&c);
+	/* The PLT: in a file with a symbol table, but no function's. */
+	start(&c, "prog", NULL);
+	frames_of(s, c.pid, c.alpha - nm_addr("prog", "sym_alpha") +
+		  section_addr("prog", ".plt"), f, 4);
+	assert_null(f[0].sym);
+	assert_int_equal(f[0].why, UNNAMED_NO_SYMBOL);
+	stop(&c);
+	frames_of(s, getpid(), 16, f, 4);
+	assert_null(f[0].sym);
+	assert_int_equal(f[0].why, UNNAMED_UNMAPPED);
+	assert_string_equal(unnamed_text(UNNAMED_STRIPPED),
+			    "binary stripped, no debug file found");
+	assert_int_equal(unnamed_parse(unnamed_name(UNNAMED_NO_STACK)),
+			 UNNAMED_NO_STACK);
+	symbolizer_free(s);
 }
 
 static void test_unmapped(void **state)
@@ -519,6 +687,8 @@ int main(void)
 		cmocka_unit_test(test_demangled_frames),
 		cmocka_unit_test(test_demangle),
 		cmocka_unit_test(test_unmapped),
+		cmocka_unit_test(test_inlined),
+		cmocka_unit_test(test_unnamed_reason),
 		cmocka_unit_test(test_kallsyms_file),
 		cmocka_unit_test(test_kallsyms_live),
 	};

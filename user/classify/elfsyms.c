@@ -26,8 +26,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "debugfiles.h"
 #include "elfsyms.h"
 #include "hash.h"
+#include "inlines.h"
 
 #define BUILD_ID_MAX 20			/* SHA-1, the longest in use */
 #define HASH_BUCKETS 1024
@@ -38,7 +40,11 @@
 #define SYMTAB_MAX (64u << 20)		/* one symbol table: 2.8 M symbols */
 #define NAMES_MAX (256u << 20)		/* the function names kept of a file */
 #define DEMANGLE_MAX 16384		/* longer names are shown as they are */
-#define DEFAULT_DEBUG_DIR "/usr/lib/debug"
+/* Files kept open for their DWARF, read at their first sampled address. */
+#define DWARF_FDS_MAX 256
+/* Address ranges of functions and inlined calls indexed, over all files
+ * (16 bytes each): 64 MiB. */
+#define INLINE_SCOPES_MAX (4u << 20)
 
 struct elf_sym {
 	uint64_t addr;
@@ -68,6 +74,13 @@ struct elf_file {
 	size_t names_len, names_cap;
 	char **demangled;		/* lazily, per symbol */
 	unsigned int refused;		/* bits of enum file_refusal */
+	bool has_symtab;		/* a full symbol table was found */
+	/* Where its DWARF is, read at the first lookup of an inlined call:
+	 * the mapped file itself (kept open), or its debug file. */
+	int dwarf_fd;
+	char *dwarf_path;
+	struct inlines *inl;
+	bool inl_tried;
 };
 
 /* A file identity that is known to hold @elf (NULL: not ELF). */
@@ -81,7 +94,9 @@ struct file_alias {
 };
 
 struct elf_cache {
-	char *debug_dir;
+	struct debug_files *debug;
+	struct inlines_budget inl;
+	size_t dwarf_fds;
 	struct elf_file *files;
 	struct elf_file *by_id[HASH_BUCKETS];
 	struct file_alias *aliases[HASH_BUCKETS];
@@ -118,6 +133,10 @@ static void elf_file_free(struct elf_file *ef)
 		for (i = 0; i < ef->nsyms; i++)
 			free(ef->demangled[i]);
 	free(ef->demangled);
+	inlines_free(ef->inl);
+	if (ef->dwarf_fd >= 0)
+		close(ef->dwarf_fd);
+	free(ef->dwarf_path);
 	free(ef->segs);
 	free(ef->syms);
 	free(ef->max_end);
@@ -286,6 +305,7 @@ static int add_symbols(struct elf_file *ef, Elf *e, bool outer)
 		if (!gelf_getshdr(scn, &sh))
 			continue;
 		if (sh.sh_type == SHT_SYMTAB || sh.sh_type == SHT_DYNSYM) {
+			ef->has_symtab |= sh.sh_type == SHT_SYMTAB;
 			if (add_symtab(ef, e, scn, &sh))
 				return -1;
 			continue;
@@ -387,32 +407,26 @@ static int index_symbols(struct elf_file *ef)
 	return 0;
 }
 
-static void build_id_hex(const struct elf_file *ef, char *hex)
-{
-	size_t i;
-
-	for (i = 0; i < ef->build_id_len; i++)
-		sprintf(hex + 2 * i, "%02x", ef->build_id[i]);
-}
-
 /* Separate debug file of a build-id (Debian's -dbg and -dbgsym packages,
- * e.g. libc6-dbg): a full .symtab at the same addresses. */
+ * e.g. libc6-dbg, --debug-dir, debuginfod for stripped files): a full
+ * .symtab at the same addresses, and maybe DWARF. */
 static int add_debug_file(struct elf_cache *s, struct elf_file *ef)
 {
-	char hex[2 * BUILD_ID_MAX + 1], path[4096];
+	char path[4096];
 	Elf *e;
 	int fd, ret;
 
-	if (ef->build_id_len < 2)
+	fd = debug_files_open(s->debug, ef->build_id, ef->build_id_len,
+			      !ef->has_symtab, path, sizeof(path));
+	if (fd < 0) {
+		s->stats.stripped += !ef->has_symtab;
 		return 0;
-	build_id_hex(ef, hex);
-	snprintf(path, sizeof(path), "%s/.build-id/%.2s/%s.debug",
-		 s->debug_dir, hex, hex + 2);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
+	}
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	ret = e ? add_symbols(ef, e, false) : 0;
+	if (!ret && e && !ef->dwarf_path && ef->dwarf_fd < 0 &&
+	    inlines_present(e))
+		ef->dwarf_path = strdup(path);
 	elf_end(e);
 	close(fd);
 	return ret;
@@ -446,14 +460,26 @@ static void keep_file(struct elf_cache *s, struct elf_file *ef)
 	s->by_id[b] = ef;
 }
 
+/* Keeps @fd open for @e's DWARF, when it has some. */
+static void keep_dwarf(struct elf_cache *s, struct elf_file *ef, Elf *e,
+		       int fd)
+{
+	if (fd < 0 || s->dwarf_fds >= DWARF_FDS_MAX || !inlines_present(e))
+		return;
+	ef->dwarf_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	s->dwarf_fds += ef->dwarf_fd >= 0;
+}
+
 /* The cached file with @e's build-id, or @e's symbols read and cached.
- * NULL when @e is not a loadable ELF file. */
-static struct elf_file *load_elf(struct elf_cache *s, Elf *e)
+ * NULL when @e is not a loadable ELF file. @fd is the file's, -1 for
+ * an image in memory. */
+static struct elf_file *load_elf(struct elf_cache *s, Elf *e, int fd)
 {
 	struct elf_file *ef = calloc(1, sizeof(*ef)), *hit;
 
 	if (!ef)
 		return NULL;
+	ef->dwarf_fd = -1;
 	if (elf_kind(e) != ELF_K_ELF || read_phdrs(ef, e))
 		goto fail;
 	hit = find_build_id(s, ef);
@@ -462,7 +488,10 @@ static struct elf_file *load_elf(struct elf_cache *s, Elf *e)
 		elf_file_free(ef);
 		return hit;
 	}
-	if (add_symbols(ef, e, true) || add_debug_file(s, ef) || index_symbols(ef))
+	if (add_symbols(ef, e, true))
+		goto fail;
+	keep_dwarf(s, ef, e, fd);
+	if (add_debug_file(s, ef) || index_symbols(ef))
 		goto fail;
 	s->stats.loaded++;
 	for (int r = 0; r < REFUSE_MAX; r++)
@@ -511,7 +540,7 @@ struct elf_file *elf_of_fd(struct elf_cache *s, int fd)
 	if (!a)
 		return NULL;
 	e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	a->elf = e ? load_elf(s, e) : NULL;
+	a->elf = e ? load_elf(s, e, fd) : NULL;
 	elf_end(e);
 	a->dev = st.st_dev;
 	a->ino = st.st_ino;
@@ -542,7 +571,7 @@ struct elf_file *elf_vdso(struct elf_cache *s)
 	memcpy(s->vdso_image, (const void *)base, len);
 	s->vdso_len = len;
 	e = elf_memory(s->vdso_image, len);
-	s->vdso = e ? load_elf(s, e) : NULL;
+	s->vdso = e ? load_elf(s, e, -1) : NULL;
 	elf_end(e);
 	return s->vdso;
 }
@@ -623,6 +652,28 @@ const char *elf_symbol(struct elf_file *ef, uint64_t addr)
 	return sym ? sym_name(ef, sym) : NULL;
 }
 
+size_t elf_inlined(struct elf_cache *c, struct elf_file *ef, uint64_t addr,
+		   const char **names, size_t max)
+{
+	int fd;
+
+	if (!ef->inl_tried) {
+		ef->inl_tried = true;
+		fd = ef->dwarf_fd;
+		ef->dwarf_fd = -1;
+		if (fd < 0 && ef->dwarf_path)
+			fd = open(ef->dwarf_path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0)
+			ef->inl = inlines_open(fd, &c->inl);
+	}
+	return ef->inl ? inlines_at(ef->inl, addr, names, max) : 0;
+}
+
+bool elf_stripped(const struct elf_file *ef)
+{
+	return !ef->has_symtab;
+}
+
 /* The segment overlapping the mapping gives it. */
 bool elf_bias(const struct elf_file *ef, uint64_t start, uint64_t pgoff,
 	      uint64_t len, uint64_t *bias)
@@ -640,23 +691,39 @@ bool elf_bias(const struct elf_file *ef, uint64_t start, uint64_t pgoff,
 	return false;
 }
 
-struct elf_cache *elf_cache_new(const char *debug_dir)
+struct elf_cache *elf_cache_new(const char *const *debug_dirs,
+			       size_t ndirs)
 {
 	struct elf_cache *c = calloc(1, sizeof(*c));
 
 	if (!c)
 		return NULL;
 	elf_version(EV_CURRENT);
-	c->debug_dir = strdup(debug_dir ? debug_dir : DEFAULT_DEBUG_DIR);
-	if (!c->debug_dir) {
+	c->inl.max_scopes = INLINE_SCOPES_MAX;
+	c->debug = debug_files_new(debug_dirs, ndirs);
+	if (!c->debug) {
 		free(c);
 		return NULL;
 	}
 	return c;
 }
 
-const struct elfsyms_stats *elf_cache_stats(const struct elf_cache *c)
+const struct inlines_budget *elf_cache_inlines(const struct elf_cache *c)
 {
+	return &c->inl;
+}
+
+const char *elf_cache_debug_where(const struct elf_cache *c)
+{
+	return debug_files_where(c->debug);
+}
+
+const struct elfsyms_stats *elf_cache_stats(struct elf_cache *c)
+{
+	const struct debug_files_stats *d = debug_files_stats(c->debug);
+
+	c->stats.debug_local = d->local;
+	c->stats.debug_remote = d->remote;
 	return &c->stats;
 }
 
@@ -678,6 +745,6 @@ void elf_cache_free(struct elf_cache *c)
 		elf_file_free(ef);
 	}
 	free(c->vdso_image);
-	free(c->debug_dir);
+	debug_files_free(c->debug);
 	free(c);
 }

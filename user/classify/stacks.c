@@ -5,6 +5,9 @@
 
 #define FRAME_NAME_MAX 1024
 #define STACK_DEPTH_MAX 128
+/* User frames with the calls inlined at each: a stack of 127 frames is
+ * typically 300-600 with them; beyond, the frames nearest the root go. */
+#define USER_FRAMES_MAX 1024
 
 /* Appends a frame's name, with ';' (the folded separator) and line breaks
  * replaced. */
@@ -32,7 +35,7 @@ static char *fold(const struct stack_pair *sp, const struct frame *user,
 	if (sp->user_lost)
 		fputs("[lost];", f);
 	for (i = nuser; i-- > 0;)
-		put_frame(f, &user[i], "");
+		put_frame(f, &user[i], user[i].inlined ? "_[i]" : "");
 	if (sp->kern_lost)
 		fputs("[lost]_[k];", f);
 	for (i = nkern; i-- > 0;)
@@ -47,14 +50,17 @@ static char *fold(const struct stack_pair *sp, const struct frame *user,
 static void count_frames(struct frame_counts *fc, const struct frame *f,
 			 size_t n, bool user)
 {
-	size_t i, named = 0;
+	size_t i, frames = 0, named = 0;
 
-	for (i = 0; i < n; i++)
-		named += f[i].sym != NULL;
-	fc->frames += n;
+	/* Frames of the stack as walked: inlined calls are extra names. */
+	for (i = 0; i < n; i++) {
+		frames += !f[i].inlined;
+		named += !f[i].inlined && f[i].sym;
+	}
+	fc->frames += frames;
 	fc->named += named;
 	if (user) {
-		fc->user_frames += n;
+		fc->user_frames += frames;
 		fc->user_named += named;
 	}
 }
@@ -77,20 +83,46 @@ static size_t trim_broken(const struct frame *f, size_t n)
 	return n;
 }
 
-int stack_describe(struct symbolizer *s, struct classifier *c,
-		   const struct stack_pair *sp, char **folded,
-		   enum cpu_category *cat, struct frame_counts *fc)
+/* Whether the sample's leaf (the kernel's when it was taken in the
+ * kernel) has a name, and if not why. */
+static void leaf_name(const struct stack_pair *sp, const struct frame *user,
+		      size_t nuser, const struct frame *kern, size_t nkern,
+		      struct stack_desc *d)
 {
-	struct frame user[STACK_DEPTH_MAX], kern[STACK_DEPTH_MAX];
+	const struct frame *leaf = NULL;
+
+	d->unnamed = true;
+	d->why = UNNAMED_LOST;
+	d->module = NULL;
+	if (nkern || sp->kern_lost) {
+		leaf = nkern ? kern : NULL;
+	} else if (!sp->user_lost) {
+		leaf = nuser ? user : NULL;
+		d->why = UNNAMED_NO_STACK;
+	}
+	if (!leaf)
+		return;
+	d->unnamed = !leaf->sym;
+	d->why = leaf->why;
+	d->module = leaf->kernel ? NULL : leaf->module;
+}
+
+int stack_describe(struct symbolizer *s, struct classifier *c,
+		   const struct stack_pair *sp, struct stack_desc *d,
+		   struct frame_counts *fc)
+{
+	struct frame user[USER_FRAMES_MAX], kern[STACK_DEPTH_MAX];
 	size_t nuser = sp->nuser < STACK_DEPTH_MAX ? sp->nuser : STACK_DEPTH_MAX;
 	size_t nkern = sp->nkern < STACK_DEPTH_MAX ? sp->nkern : STACK_DEPTH_MAX;
 
-	symbolize_user(s, sp->tgid, sp->user, nuser, user);
+	nuser = symbolize_user(s, sp->tgid, sp->user, nuser, user,
+			       USER_FRAMES_MAX);
 	nuser = trim_broken(user, nuser);
 	symbolize_kernel(s, sp->kern, nkern, kern);
 	count_frames(fc, user, nuser, true);
 	count_frames(fc, kern, nkern, false);
-	*cat = classify_stack(c, kern, nkern, user, nuser);
-	*folded = fold(sp, user, nuser, kern, nkern);
-	return *folded ? 0 : -1;
+	leaf_name(sp, user, nuser, kern, nkern, d);
+	d->cat = classify_stack(c, kern, nkern, user, nuser);
+	d->folded = fold(sp, user, nuser, kern, nkern);
+	return d->folded ? 0 : -1;
 }

@@ -30,13 +30,21 @@ struct stack_pair {
 	bool kern_lost;
 };
 
-/*
- * Symbolizes and classifies @sp: *@folded gets the frames root to leaf,
- * ';'-separated, kernel frames marked "_[k]" (malloc()ed), *@cat the
- * category. Adds to @fc. -1 when out of memory.
- */
+/* What a person reads of one sample. */
+struct stack_desc {
+	char *folded;		/* root to leaf, ';'-separated; kernel frames
+				 * marked "_[k]", inlined calls "_[i]"
+				 * (malloc()ed) */
+	enum cpu_category cat;
+	bool unnamed;		/* the leaf has no name ... */
+	enum unnamed_reason why;	/* ... for this reason */
+	const char *module;	/* ... in this file; NULL when none */
+};
+
+/* Symbolizes and classifies @sp into @d; adds to @fc. -1 when out of
+ * memory. */
 int stack_describe(struct symbolizer *s, struct classifier *c,
-		   const struct stack_pair *sp, char **folded,
-		   enum cpu_category *cat, struct frame_counts *fc);
+		   const struct stack_pair *sp, struct stack_desc *d,
+		   struct frame_counts *fc);
 
 #endif

@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "elfsyms.h"
 #include "hash.h"
+#include "inlines.h"
 #include "intern.h"
 #include "kallsyms.h"
 #include "procfs.h"
@@ -52,6 +53,7 @@ struct proc_maps {
 
 struct symbolizer {
 	struct elf_cache *elfs;
+	bool no_inline;
 	struct kallsyms *kernel;
 	struct proc_maps *procs[PROC_BUCKETS];
 	struct intern_table strings;
@@ -146,10 +148,20 @@ static int add_mapping(void *arg, const struct proc_mapping *m)
 static void sync_stats(struct symbolizer *s)
 {
 	const struct elfsyms_stats *es = elf_cache_stats(s->elfs);
+	const struct inlines_budget *ib = elf_cache_inlines(s->elfs);
 
 	s->stats.elf_loaded = es->loaded;
 	s->stats.elf_cache_hits = es->cache_hits;
 	memcpy(s->stats.refused, es->refused, sizeof(s->stats.refused));
+	s->stats.elf_stripped = es->stripped;
+	s->stats.debug_local = es->debug_local;
+	s->stats.debug_remote = es->debug_remote;
+	s->stats.dwarf_files = ib->files;
+	s->stats.dwarf_units = ib->units;
+	s->stats.dwarf_units_cut = ib->units_cut;
+	s->stats.dwarf_scopes = ib->scopes;
+	s->stats.dwarf_lookups = ib->lookups;
+	s->stats.dwarf_index_s = ib->index_ns / 1e9;
 }
 
 static int map_cmp(const void *a, const void *b)
@@ -289,21 +301,46 @@ static const struct mapping *find_mapping(const struct proc_maps *pm,
 	return NULL;
 }
 
-static void resolve_user(const struct proc_maps *pm, uint64_t pc,
-			 struct frame *f)
+/* Why a frame in @m has no name. */
+static enum unnamed_reason unnamed_in(const struct mapping *m)
+{
+	if (!m)
+		return UNNAMED_UNMAPPED;
+	if (!m->path && !m->elf)
+		return UNNAMED_ANON;
+	if (!m->elf)
+		return UNNAMED_UNREADABLE;
+	return elf_stripped(m->elf) ? UNNAMED_STRIPPED : UNNAMED_NO_SYMBOL;
+}
+
+/* The frames of one PC into @out (room for @cap >= 1): the calls
+ * inlined there, innermost first, then its function. */
+static size_t resolve_user(struct symbolizer *s, const struct proc_maps *pm,
+			   uint64_t pc, struct frame *out, size_t cap)
 {
 	const struct mapping *m = pm ? find_mapping(pm, pc) : NULL;
+	const char *names[INLINES_DEPTH_MAX];
+	struct frame f = { .why = unnamed_in(m) };
+	size_t n = 0, i;
 	uint64_t addr;
 
-	*f = (struct frame){ 0 };
-	if (!m)
-		return;
-	f->module = m->module;
-	f->offset = pc - m->start + m->pgoff;
-	if (!m->elf || !elf_addr(m->elf, f->offset, &addr))
-		return;
-	f->offset = addr;
-	f->sym = elf_symbol(m->elf, addr);
+	if (m) {
+		f.module = m->module;
+		f.offset = pc - m->start + m->pgoff;
+	}
+	if (m && m->elf && elf_addr(m->elf, f.offset, &addr)) {
+		f.offset = addr;
+		f.sym = elf_symbol(m->elf, addr);
+		if (!s->no_inline)
+			n = elf_inlined(s->elfs, m->elf, addr, names,
+					cap - 1 < INLINES_DEPTH_MAX ?
+					cap - 1 : INLINES_DEPTH_MAX);
+	}
+	for (i = 0; i < n; i++)
+		out[i] = (struct frame){ .sym = names[i], .module = f.module,
+					 .offset = f.offset, .inlined = true };
+	out[n] = f;
+	return n + 1;
 }
 
 int symbolize_files(struct symbolizer *s, pid_t pid, symbolize_file_fn fn,
@@ -358,11 +395,11 @@ static bool all_mapped(const struct proc_maps *pm, const uint64_t *ips,
 	return true;
 }
 
-void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
-		    size_t n, struct frame *out)
+size_t symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
+		      size_t n, struct frame *out, size_t cap)
 {
 	struct proc_maps *pm = *proc_slot(s, pid);
-	size_t i;
+	size_t i, len = 0;
 
 	if (!pm && !symbolize_snapshot(s, pid))
 		pm = *proc_slot(s, pid);
@@ -370,8 +407,10 @@ void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
 		 mono_ns() >= pm->captured_ns + RECAPTURE_NS &&
 		 !symbolize_refresh(s, pid))
 		pm = *proc_slot(s, pid);
-	for (i = 0; i < n; i++)
-		resolve_user(pm, call_site(ips, i), &out[i]);
+	for (i = 0; i < n && len < cap; i++)
+		len += resolve_user(s, pm, call_site(ips, i), out + len,
+				    cap - len);
+	return len;
 }
 
 int symbolize_kernel_learn(struct symbolizer *s, const uint64_t *pcs,
@@ -393,7 +432,8 @@ void symbolize_kernel(struct symbolizer *s, const uint64_t *ips, size_t n,
 		uint64_t pc = call_site(ips, i);
 
 		out[i] = (struct frame){ .module = "kernel", .offset = pc,
-					 .kernel = true };
+					 .kernel = true,
+					 .why = UNNAMED_KERNEL };
 		kallsyms_lookup(s->kernel, pc, &out[i].sym, &out[i].module);
 	}
 }
@@ -408,6 +448,11 @@ int frame_name(const struct frame *f, char *buf, size_t len)
 	return snprintf(buf, len, "[unknown]");
 }
 
+const char *symbolize_debug_where(const struct symbolizer *s)
+{
+	return elf_cache_debug_where(s->elfs);
+}
+
 const struct symbolize_stats *symbolize_stats(struct symbolizer *s)
 {
 	sync_stats(s);
@@ -420,7 +465,9 @@ struct symbolizer *symbolizer_new(const struct symbolizer_opts *o)
 
 	if (!s)
 		return NULL;
-	s->elfs = elf_cache_new(o ? o->debug_dir : NULL);
+	s->elfs = elf_cache_new(o ? o->debug_dirs : NULL,
+				o ? o->ndebug_dirs : 0);
+	s->no_inline = o && o->no_inline;
 	s->kernel = kallsyms_new(o ? o->kallsyms : NULL);
 	if (!s->elfs || !s->kernel) {
 		symbolizer_free(s);

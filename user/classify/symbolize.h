@@ -2,8 +2,9 @@
 /*
  * Program counters to function names (docs/attribution.md, "Symbols"):
  * kernel PCs from /proc/kallsyms, user PCs from the ELF symbol tables
- * (.symtab, .dynsym, MiniDebugInfo, /usr/lib/debug/.build-id) of the files
- * a process maps. ELF files are read once and cached by build-id.
+ * (.symtab, .dynsym, MiniDebugInfo, debug files by build-id) of the files
+ * a process maps, and the calls inlined there from their DWARF. ELF files
+ * are read once and cached by build-id.
  */
 #ifndef MESHPROF_SYMBOLIZE_H
 #define MESHPROF_SYMBOLIZE_H
@@ -27,11 +28,16 @@ struct frame {
 				 * (mapping offset for "anon", address for
 				 * the kernel) */
 	bool kernel;
+	bool inlined;		/* a call inlined at the next frame's PC */
+	enum unnamed_reason why;	/* when sym is NULL */
 };
 
 struct symbolizer_opts {
 	const char *kallsyms;	/* NULL: /proc/kallsyms */
-	const char *debug_dir;	/* NULL: /usr/lib/debug (.build-id/xx/yyyy.debug) */
+	/* Looked in before /usr/lib/debug for DIR/.build-id/xx/yyyy.debug */
+	const char *const *debug_dirs;
+	size_t ndebug_dirs;
+	bool no_inline;		/* no inlined calls from DWARF */
 };
 
 struct symbolize_stats {
@@ -41,6 +47,15 @@ struct symbolize_stats {
 	uint64_t elf_unreadable;	/* mapped files that could not be read */
 	uint64_t captures;		/* processes with a capture now */
 	uint64_t refused[REFUSE_MAX];	/* files whose symbols were refused */
+	uint64_t elf_stripped;		/* files without .symtab or debug file */
+	uint64_t debug_local;		/* debug files found in a directory */
+	uint64_t debug_remote;		/* ... from debuginfod */
+	uint64_t dwarf_files;		/* files whose DWARF was read */
+	uint64_t dwarf_units;		/* compile units indexed */
+	uint64_t dwarf_units_cut;	/* ... cut short: scope budget spent */
+	uint64_t dwarf_scopes;		/* function and inlined-call ranges kept */
+	uint64_t dwarf_lookups;		/* distinct addresses looked up */
+	double dwarf_index_s;		/* time spent indexing */
 };
 
 struct symbolizer;
@@ -71,6 +86,8 @@ int symbolize_inherit(struct symbolizer *s, pid_t child, pid_t parent);
 void symbolize_forget(struct symbolizer *s, pid_t pid);
 /* True when @pid has a capture. */
 bool symbolize_has(const struct symbolizer *s, pid_t pid);
+/* Where debug files are looked for, for messages. */
+const char *symbolize_debug_where(const struct symbolizer *s);
 /* The process's comm at its capture; "" when none. */
 const char *symbolize_comm(const struct symbolizer *s, pid_t pid);
 
@@ -78,9 +95,13 @@ const char *symbolize_comm(const struct symbolizer *s, pid_t pid);
  * Resolves a stack as bpf_get_stackid() gives it: @ips[0] is the leaf,
  * the others are return addresses (looked up one byte back, inside the
  * call). User stacks use @pid's capture, taken now when there is none.
+ * Calls inlined at a PC come before its function's frame, marked
+ * inlined, so @out may need more than @n frames. It gets at most @cap:
+ * short of room, a PC's function frame is kept before its inlined
+ * calls, and the PCs nearest the root are left out. Returns how many.
  */
-void symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
-		    size_t n, struct frame *out);
+size_t symbolize_user(struct symbolizer *s, pid_t pid, const uint64_t *ips,
+		      size_t n, struct frame *out, size_t cap);
 /* The address a stack's frame @i is looked up by: a return address points
  * after its call, so the call, one byte back. */
 static inline uint64_t call_site(const uint64_t *ips, size_t i)

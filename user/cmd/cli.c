@@ -198,6 +198,25 @@ int apply_no_cfi(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
+int apply_debug_dir(const char *cmd, void *args, const char *arg)
+{
+	struct engine_opts *e = args;
+
+	if (e->ndebug_dirs == DEBUG_DIRS_MAX) {
+		errorf(cmd, "--debug-dir given more than %d times",
+		       DEBUG_DIRS_MAX);
+		return EXIT_USAGE;
+	}
+	e->debug_dirs[e->ndebug_dirs++] = arg;
+	return 0;
+}
+
+int apply_no_inline(const char *cmd, void *args, const char *arg)
+{
+	((struct engine_opts *)args)->no_inline = true;
+	return 0;
+}
+
 int apply_categories(const char *cmd, void *args, const char *arg)
 {
 	((struct engine_opts *)args)->categories = arg;

@@ -72,6 +72,8 @@ int apply_frequency(const char *cmd, void *args, const char *arg);
 int apply_only(const char *cmd, void *args, const char *arg);
 int apply_no_latency(const char *cmd, void *args, const char *arg);
 int apply_no_cfi(const char *cmd, void *args, const char *arg);
+int apply_debug_dir(const char *cmd, void *args, const char *arg);
+int apply_no_inline(const char *cmd, void *args, const char *arg);
 int apply_categories(const char *cmd, void *args, const char *arg);
 int apply_verbose(const char *cmd, void *args, const char *arg);
 #define ENGINE_OPTIONS(t, m)						\
@@ -81,6 +83,8 @@ int apply_verbose(const char *cmd, void *args, const char *arg);
 	{ "only", 0, true, apply_only, offsetof(t, m) },		\
 	{ "no-latency", 0, false, apply_no_latency, offsetof(t, m) },	\
 	{ "no-cfi", 0, false, apply_no_cfi, offsetof(t, m) },		\
+	{ "debug-dir", 0, true, apply_debug_dir, offsetof(t, m) },	\
+	{ "no-inline", 0, false, apply_no_inline, offsetof(t, m) },	\
 	{ "categories", 0, true, apply_categories, offsetof(t, m) },	\
 	{ "verbose", 'v', false, apply_verbose, offsetof(t, m) }
 /* A whole (@whole) or decimal number in [@min, @max] into *@out, or

@@ -64,6 +64,10 @@ static const char usage[] =
 "                           component and category\n"
 "      --no-cfi             user stacks by frame pointers only, without\n"
 "                           the .eh_frame walk (docs/attribution.md)\n"
+"      --debug-dir DIR      debug files of stripped binaries, found by\n"
+"                           build ID as DIR/.build-id/xx/rest.debug;\n"
+"                           before /usr/lib/debug (up to 8 times)\n"
+"      --no-inline          no inlined calls from DWARF in the stacks\n"
 "      --no-latency         no per-hop latency or exchange counts: the\n"
 "                           cheapest socket accounting (docs/latency.md)\n"
 "      --weights SPEC       MeshMark weights, e.g. cpu_share=0.2,rss=-0.1\n"
@@ -189,8 +193,6 @@ static int opt_html(const char *cmd, void *args, const char *arg)
 	((struct record_args *)args)->html = arg;
 	return 0;
 }
-
-
 
 static int opt_quiet(const char *cmd, void *args, const char *arg)
 {

@@ -60,6 +60,8 @@ static const char usage[] =
 "      --only mesh          profile only mesh components and apps\n"
 "      --categories FILE    extra CPU category rules (docs/attribution.md)\n"
 "      --no-cfi             user stacks by frame pointers only\n"
+"      --debug-dir DIR      debug files of stripped binaries by build ID\n"
+"      --no-inline          no inlined calls from DWARF in the stacks\n"
 "      --no-latency         no per-hop latency or exchange counts\n"
 "  -v, --verbose            libbpf and verifier messages on stderr\n"
 "  -h, --help\n";

@@ -48,6 +48,8 @@ static const char usage[] =
 "      --categories FILE   extra CPU category rules (docs/attribution.md)\n"
 "      --no-latency        no per-hop latency (cheapest accounting)\n"
 "      --no-cfi            user stacks by frame pointers only\n"
+"      --debug-dir DIR     debug files of stripped binaries by build ID\n"
+"      --no-inline         no inlined calls from DWARF in the stacks\n"
 "      --btf FILE          BTF for CO-RE when the kernel has none\n"
 "      --max-procs N       processes tracked in the kernel (default 8192)\n"
 "  -v, --verbose           libbpf and verifier messages on stderr\n"

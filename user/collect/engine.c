@@ -498,6 +498,8 @@ static void profile_into(struct engine *e, const struct profile_proc *pp)
 	t->p.m.cpu_samples += pp->samples;
 	for (int c = 0; c < CAT_MAX; c++)
 		t->p.m.cat_samples[c] += pp->by_category[c];
+	for (int r = 0; r < UNNAMED_MAX; r++)
+		t->p.m.unnamed_samples[r] += pp->unnamed[r];
 	for (size_t i = 0; i < pp->nstacks; i++)
 		if (process_add_stack(&t->p, pp->stacks[i].frames,
 				      pp->stacks[i].samples,
@@ -715,7 +717,10 @@ static int start_profile(struct engine *e, char *err, size_t err_len)
 		.frequency_hz = e->opts.frequency_hz,
 		.only_tgids = e->opts.only_mesh,
 		.categories = e->opts.categories,
+		.debug_dirs = e->opts.debug_dirs,
+		.ndebug_dirs = e->opts.ndebug_dirs,
 		.no_cfi = e->opts.no_cfi,
+		.no_inline = e->opts.no_inline,
 		.verbose = e->opts.verbose,
 	};
 	pid_t *pids = interest(e, &po.ntgids);

@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include "accounting.h"
 #include "bpfstats.h"
+#include "debugfiles.h"
 #include "rules.h"
 #include "run.h"
 
@@ -36,7 +37,10 @@ struct engine_opts {
 	const char *categories;		/* --categories FILE, or NULL */
 	const char *kubelet_logs;	/* names of pods (kubelet.h); NULL:
 					 * /var/log */
+	const char *debug_dirs[DEBUG_DIRS_MAX];	/* --debug-dir DIR... */
+	size_t ndebug_dirs;
 	bool no_cfi;			/* user stacks by frame pointers only */
+	bool no_inline;			/* no inlined calls from DWARF */
 	bool verbose;
 };
 

@@ -320,7 +320,11 @@ static int start(struct profiler *p, const struct profile_opts *o,
 	if (check_frequency(p->hz, err, err_len) ||
 	    load_rules(p, o, err, err_len))
 		return -1;
-	p->sym = symbolizer_new(NULL);
+	p->sym = symbolizer_new(&(struct symbolizer_opts){
+		.debug_dirs = o->debug_dirs,
+		.ndebug_dirs = o->ndebug_dirs,
+		.no_inline = o->no_inline,
+	});
 	if (p->ncpus > 0) {
 		p->pfds = malloc(p->ncpus * sizeof(*p->pfds));
 		p->links = calloc(p->ncpus, sizeof(*p->links));
@@ -528,6 +532,7 @@ void profile_free(struct profiler *p)
 	symbolizer_free(p->sym);
 	classifier_free(p->cls);
 	pidmap_free(&p->captured);
+	free(p->unnamed);
 	free(p->pfds);
 	free(p->links);
 	free(p);

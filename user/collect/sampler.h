@@ -52,6 +52,10 @@ struct profile_opts {
 	bool no_cfi;			/* frame pointers only: no CFI walk */
 	const char *categories;		/* --categories FILE, tried before
 					 * the built-in rules; NULL: none */
+	const char *const *debug_dirs;	/* --debug-dir: looked in before
+					 * /usr/lib/debug */
+	size_t ndebug_dirs;
+	bool no_inline;			/* no inlined calls from DWARF */
 	bool verbose;			/* per-CPU and symbolization notes on
 					 * stderr */
 };
@@ -61,6 +65,7 @@ struct profile_proc {
 	char comm[16];			/* at its last capture; "" if none */
 	uint64_t samples;
 	uint64_t by_category[CAT_MAX];
+	uint64_t unnamed[UNNAMED_MAX];	/* samples whose leaf has no name */
 	struct stack_count *stacks;	/* sorted by frames */
 	size_t nstacks, stacks_cap;
 };

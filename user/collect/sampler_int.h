@@ -36,6 +36,15 @@ struct profiler {
 	struct pidmap captured;		/* tgids whose maps are captured */
 	uint64_t totals[PROFILE_TOTAL_MAX];	/* at the last read */
 	uint64_t drops[PROFILE_DROP_MAX];
+	struct unnamed_file *unnamed;	/* over the whole run */
+	size_t nunnamed, unnamed_cap;
+};
+
+/* Samples whose leaf has no name, by file and reason (for -v). */
+struct unnamed_file {
+	const char *module;		/* the symbolizer's */
+	enum unnamed_reason why;
+	uint64_t samples;
 };
 
 static inline double seconds_between(const struct timespec *a,

@@ -104,21 +104,45 @@ static void drop_stacks(struct profiler *p, const struct count *c, size_t n)
 	}
 }
 
-static int add_stack(struct profile_proc *proc, char *folded,
-		     uint64_t samples, enum cpu_category cat)
+static int add_stack(struct profile_proc *proc, const struct stack_desc *d,
+		     uint64_t samples)
 {
 	struct stack_count *sc;
 
 	sc = array_push((void **)&proc->stacks, &proc->nstacks,
 			&proc->stacks_cap, sizeof(*sc));
 	if (!sc) {
-		free(folded);
+		free(d->folded);
 		return -1;
 	}
-	*sc = (struct stack_count){ folded, samples, cat };
+	*sc = (struct stack_count){ d->folded, samples, d->cat };
 	proc->samples += samples;
-	proc->by_category[cat] += samples;
+	proc->by_category[d->cat] += samples;
+	if (d->unnamed)
+		proc->unnamed[d->why] += samples;
 	return 0;
+}
+
+/* Counts an unnamed leaf against its file, for -v. */
+static void note_unnamed(struct profiler *p, const struct stack_desc *d,
+			 uint64_t samples)
+{
+	struct unnamed_file *u;
+	size_t i;
+
+	if (!d->unnamed)
+		return;
+	for (i = 0; i < p->nunnamed; i++) {
+		u = &p->unnamed[i];
+		if (u->module == d->module && u->why == d->why) {
+			u->samples += samples;
+			return;
+		}
+	}
+	u = array_push((void **)&p->unnamed, &p->nunnamed, &p->unnamed_cap,
+		       sizeof(*u));
+	if (u)
+		*u = (struct unnamed_file){ d->module, d->why, samples };
 }
 
 /* Scratch space for one stack pair. */
@@ -139,19 +163,20 @@ static int one_count(struct profiler *p, const struct count *c,
 		.kern_lost = c->key.kern_stack == PROFILE_STACK_LOST,
 	};
 	struct frame_counts fc = { 0 };
-	enum cpu_category cat;
-	char *folded;
+	struct stack_desc d;
 
 	sp.nuser = read_stack(p, c->key.user_stack, s->user);
 	sp.nkern = read_stack(p, c->key.kern_stack, s->kern);
-	if (stack_describe(p->sym, p->cls, &sp, &folded, &cat, &fc) ||
-	    add_stack(proc, folded, c->samples, cat))
+	if (stack_describe(p->sym, p->cls, &sp, &d, &fc) ||
+	    add_stack(proc, &d, c->samples))
 		return -1;
+	if (p->verbose)
+		note_unnamed(p, &d, c->samples);
 	out->frames += fc.frames;
 	out->frames_symbolized += fc.named;
 	out->user_frames += fc.user_frames;
 	out->user_frames_symbolized += fc.user_named;
-	out->by_category[cat] += c->samples;
+	out->by_category[d.cat] += c->samples;
 	out->samples += c->samples;
 	return 0;
 }
@@ -242,6 +267,36 @@ static void report_symbols(const struct cpu_profile *out,
 		(unsigned long long)st->elf_unreadable);
 }
 
+static void report_inlines(const struct symbolize_stats *st)
+{
+	fprintf(stderr,
+		"meshprof: stripped files without debug file %llu; debug files found %llu (debuginfod %llu); DWARF of %llu files read for inlined calls: %llu units indexed (%llu cut short), %llu scopes, %.3f s, %llu addresses\n",
+		(unsigned long long)st->elf_stripped,
+		(unsigned long long)(st->debug_local + st->debug_remote),
+		(unsigned long long)st->debug_remote,
+		(unsigned long long)st->dwarf_files,
+		(unsigned long long)st->dwarf_units,
+		(unsigned long long)st->dwarf_units_cut,
+		(unsigned long long)st->dwarf_scopes, st->dwarf_index_s,
+		(unsigned long long)st->dwarf_lookups);
+}
+
+/* Once, after the last read: which files left samples unnamed. */
+static void report_unnamed(const struct profiler *p)
+{
+	const struct unnamed_file *u;
+
+	for (size_t i = 0; i < p->nunnamed; i++) {
+		u = &p->unnamed[i];
+		fprintf(stderr, "meshprof: %llu samples unnamed in %s: %s%s%s\n",
+			(unsigned long long)u->samples,
+			u->module ? u->module : "no file", unnamed_text(u->why),
+			u->why == UNNAMED_STRIPPED ? " in " : "",
+			u->why == UNNAMED_STRIPPED ?
+			symbolize_debug_where(p->sym) : "");
+	}
+}
+
 static void report_cfi(const struct unwind_stats *st)
 {
 	fprintf(stderr,
@@ -304,8 +359,12 @@ int profile_read(struct profiler *p, struct cpu_profile *out)
 	count_refusals(p, out->refused);
 	if (read_samples(p, out))
 		return -1;
-	if (p->verbose)
+	if (p->verbose) {
 		report_symbols(out, symbolize_stats(p->sym));
+		report_inlines(symbolize_stats(p->sym));
+	}
+	if (p->verbose && p->stopped)
+		report_unnamed(p);
 	if (p->verbose && p->unw)
 		report_cfi(unwinder_stats(p->unw));
 	if (p->verbose)

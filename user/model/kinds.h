@@ -63,6 +63,20 @@ enum cpu_group {
 	GROUP_MAX,
 };
 
+/* Why a sample's leaf frame has no name (docs/attribution.md,
+ * "Unnamed samples"). */
+enum unnamed_reason {
+	UNNAMED_STRIPPED,	/* binary stripped, no debug file found */
+	UNNAMED_NO_SYMBOL,	/* symbols, but none holds the address */
+	UNNAMED_ANON,		/* code in no file (JIT) */
+	UNNAMED_UNREADABLE,	/* the mapped file could not be read */
+	UNNAMED_UNMAPPED,	/* in no mapping of the process */
+	UNNAMED_LOST,		/* the stack was lost: its map was full */
+	UNNAMED_NO_STACK,	/* no frame was taken */
+	UNNAMED_KERNEL,		/* kernel addresses hidden (kptr_restrict) */
+	UNNAMED_MAX,
+};
+
 enum runtime {
 	RUNTIME_NONE,		/* not in a Kubernetes pod */
 	RUNTIME_CONTAINERD,
@@ -105,6 +119,10 @@ enum cpu_category category_parent(enum cpu_category c);
 enum cpu_group category_group(enum cpu_category c);
 const char *cpu_group_name(enum cpu_group g);
 int cpu_group_parse(const char *s);
+const char *unnamed_name(enum unnamed_reason r);
+int unnamed_parse(const char *s);
+/* What a person reads: "binary stripped, no debug file found". */
+const char *unnamed_text(enum unnamed_reason r);
 const char *runtime_name(enum runtime rt);
 int runtime_parse(const char *s);
 const char *qos_name(enum qos_class qos);

@@ -48,10 +48,21 @@ int metrics_add(struct metrics *dst, const struct metrics *src)
 	dst->cpu_samples += src->cpu_samples;
 	for (int c = 0; c < CAT_MAX; c++)
 		dst->cat_samples[c] += src->cat_samples[c];
+	for (int r = 0; r < UNNAMED_MAX; r++)
+		dst->unnamed_samples[r] += src->unnamed_samples[r];
 	for (int k = 0; k < LAT_KINDS; k++)
 		if (lat_merge(&dst->lat[k], &src->lat[k]))
 			return -ENOMEM;
 	return 0;
+}
+
+uint64_t metrics_unnamed(const struct metrics *m)
+{
+	uint64_t n = 0;
+
+	for (int r = 0; r < UNNAMED_MAX; r++)
+		n += m->unnamed_samples[r];
+	return n;
 }
 
 void metrics_free(struct metrics *m)

@@ -106,6 +106,7 @@ struct metrics {
 	struct latency_hist lat[LAT_KINDS];	/* owned: moved, never copied */
 	uint64_t cpu_samples;		/* profile samples of this CPU time */
 	uint64_t cat_samples[CAT_MAX];	/* ... by category (docs/attribution.md) */
+	uint64_t unnamed_samples[UNNAMED_MAX];	/* ... whose leaf has no name */
 	struct lat_summary lat_sum[LAT_KINDS];	/* derived from lat */
 	struct share cat_share[CAT_MAX];	/* derived: kernel-net with
 						 * its sub-buckets */
@@ -128,5 +129,7 @@ void metrics_free(struct metrics *m);
  * includes its sub-buckets. */
 double metrics_cat_share(const struct metrics *m, enum cpu_category c);
 double metrics_cat_seconds(const struct metrics *m, enum cpu_category c);
+/* Samples whose leaf has no name, for every reason. */
+uint64_t metrics_unnamed(const struct metrics *m);
 
 #endif

@@ -64,6 +64,32 @@ NAMES(enum cpu_category, category, CAT_MAX, "invalid",
 	[CAT_OTHER] = "other",
 	[CAT_UNKNOWN] = "unknown")
 
+NAMES(enum unnamed_reason, unnamed, UNNAMED_MAX, "unknown",
+	[UNNAMED_STRIPPED] = "stripped",
+	[UNNAMED_NO_SYMBOL] = "no_symbol",
+	[UNNAMED_ANON] = "anonymous",
+	[UNNAMED_UNREADABLE] = "unreadable",
+	[UNNAMED_UNMAPPED] = "unmapped",
+	[UNNAMED_LOST] = "lost",
+	[UNNAMED_NO_STACK] = "no_stack",
+	[UNNAMED_KERNEL] = "kernel_hidden")
+
+static const char *const unnamed_texts[UNNAMED_MAX] = {
+	[UNNAMED_STRIPPED] = "binary stripped, no debug file found",
+	[UNNAMED_NO_SYMBOL] = "no symbol holds the address",
+	[UNNAMED_ANON] = "anonymous code (JIT)",
+	[UNNAMED_UNREADABLE] = "file not readable",
+	[UNNAMED_UNMAPPED] = "address in no mapping",
+	[UNNAMED_LOST] = "stack lost: map full",
+	[UNNAMED_NO_STACK] = "no frame taken",
+	[UNNAMED_KERNEL] = "kernel addresses hidden",
+};
+
+const char *unnamed_text(enum unnamed_reason r)
+{
+	return name_of(unnamed_texts, UNNAMED_MAX, r, "unknown");
+}
+
 NAMES(enum runtime, runtime, RUNTIME_MAX, "unknown",
 	[RUNTIME_NONE] = "none",
 	[RUNTIME_CONTAINERD] = "containerd",

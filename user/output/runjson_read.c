@@ -279,6 +279,33 @@ static void read_categories(struct reader *rd, struct json_object *cpu,
 			m->cat_samples[CAT_KNET] -= m->cat_samples[c];
 }
 
+/* Optional: runs written before it was counted have none. */
+static void read_unnamed(struct reader *rd, struct json_object *cpu,
+			 const char *where, struct metrics *m)
+{
+	struct json_object *o, *why;
+	char w[PATH_LEN], wr[PATH_LEN];
+
+	if (!cpu || !json_object_object_get_ex(cpu, "unnamed", NULL))
+		return;
+	o = obj(rd, cpu, where, "unnamed");
+	key_path(w, where, "unnamed");
+	why = obj(rd, o, w, "reasons");
+	if (!why)
+		return;
+	key_path(wr, w, "reasons");
+	json_object_object_foreach(why, name, n) {
+		int r = unnamed_parse(name);
+
+		(void)n;
+		if (r < 0) {
+			fail(rd, "%s: unknown reason \"%s\"", wr, name);
+			return;
+		}
+		m->unnamed_samples[r] = get_u64(rd, why, wr, name);
+	}
+}
+
 static void read_buckets(struct reader *rd, struct json_object *b,
 			 const char *where, struct latency_hist *h)
 {
@@ -432,6 +459,7 @@ static void read_metrics(struct reader *rd, struct json_object *o,
 		fail(rd, "%s.seconds is %.9g, more than the window allows (%g CPU seconds)",
 		     w_cpu, m->cpu_ns / NS_PER_S, rd->cpu_limit_s);
 	read_categories(rd, cpu, w_cpu, m);
+	read_unnamed(rd, cpu, w_cpu, m);
 	read_hist(rd, sched, w_sched, m->runq_hist);
 	m->rss_avg_bytes = get_u64(rd, mem, w_mem, "rss_avg_bytes");
 	m->rss_peak_bytes = get_u64(rd, mem, w_mem, "rss_peak_bytes");

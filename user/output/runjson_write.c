@@ -71,6 +71,22 @@ static void put_categories(struct json_object *cpu, const struct metrics *m)
 	put(cpu, "categories", cats);
 }
 
+/* Samples whose leaf has no name, and why. */
+static void put_unnamed(struct json_object *cpu, const struct metrics *m)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *why = json_object_new_object();
+	uint64_t n = metrics_unnamed(m);
+
+	put_u64(o, "samples", n);
+	put(o, "share", json_object_new_double((double)n / m->cpu_samples));
+	for (int r = 0; r < UNNAMED_MAX; r++)
+		if (m->unnamed_samples[r])
+			put_u64(why, unnamed_name(r), m->unnamed_samples[r]);
+	put(o, "reasons", why);
+	put(cpu, "unnamed", o);
+}
+
 /* The JSON object of @group in @o, made on first use. */
 static struct json_object *group_of(struct json_object *o, const char *group)
 {
@@ -117,8 +133,10 @@ static void put_metrics(struct json_object *o, const struct metrics *m)
 	for (int i = 0; i < NCOUNTERS; i++)
 		put_counter(o, &counter_defs[i], m->counter[i]);
 	put_peers(o, m);
-	if (m->cpu_samples)
+	if (m->cpu_samples) {
 		put_categories(group_of(o, "cpu"), m);
+		put_unnamed(group_of(o, "cpu"), m);
+	}
 	for (int i = 0; i < MAX_SLOTS; i++)
 		json_object_array_add(hist, json_object_new_uint64(m->runq_hist[i]));
 	put(group_of(o, "sched"), "runq_wait_hist_log2_ns", hist);

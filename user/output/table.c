@@ -268,6 +268,37 @@ static void print_latency(FILE *out, const struct run *run)
 	}
 }
 
+/* Components with enough samples to show their categories. */
+static bool shows_categories(const struct component *c)
+{
+	return c->m.cpu_samples >= 20 && c->role != ROLE_SYSTEM &&
+	       c->role != ROLE_OTHER;
+}
+
+/* Which components' samples have a leaf without a name, and why. */
+static void print_unnamed(FILE *out, const struct run *run)
+{
+	for (size_t i = 0; i < run->ncomps; i++) {
+		const struct component *c = &run->comps[i];
+		uint64_t n = metrics_unnamed(&c->m);
+		const char *sep = " (";
+
+		if (!shows_categories(c) || n * 1000 < c->m.cpu_samples)
+			continue;
+		fprintf(out, "%s: %.1f%% of samples unnamed", c->name,
+			100.0 * n / c->m.cpu_samples);
+		for (int r = 0; r < UNNAMED_MAX; r++) {
+			if (!c->m.unnamed_samples[r])
+				continue;
+			fprintf(out, "%s%s: %.1f%%", sep, unnamed_text(r),
+				100.0 * c->m.unnamed_samples[r] /
+				c->m.cpu_samples);
+			sep = "; ";
+		}
+		fputs(")\n", out);
+	}
+}
+
 /* Where each component's CPU went, by category of its sampled stacks. */
 static void print_categories(FILE *out, const struct run *run)
 {
@@ -286,8 +317,7 @@ static void print_categories(FILE *out, const struct run *run)
 	for (size_t i = 0; i < run->ncomps; i++) {
 		const struct component *c = &run->comps[i];
 
-		if (c->m.cpu_samples < 20 || c->role == ROLE_SYSTEM ||
-		    c->role == ROLE_OTHER)
+		if (!shows_categories(c))
 			continue;
 		if (!header) {
 			fprintf(out, "\n%-24s %7s", "CPU BY CATEGORY (%)", "SAMPLES");
@@ -312,6 +342,7 @@ static void print_categories(FILE *out, const struct run *run)
 			100.0 * run->profile.cfi_complete /
 			run->profile.cfi_samples);
 	fputs(")\n", out);
+	print_unnamed(out, run);
 }
 
 static void print_drops(FILE *out, const struct run *run)

@@ -181,17 +181,18 @@ Content-Length: 27\r\nLocation: /orders/1\r\nDate: Sat, 29 Nov 2025 03:50:00 GMT
 Server: envoy\r\nx-envoy-upstream-service-time: 3\r\n\r\n{\"id\":1,\"status\":\"created\"}",
 ];
 
-/// Parses a request and a response in turn; the parsed sizes are
-/// checked so that the work cannot be optimised away.
-fn parse(i: usize) -> usize {
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut req = httparse::Request::new(&mut headers);
+/// Parses a request and a response in turn into `headers`; the parsed
+/// sizes are checked so that the work cannot be optimised away. The
+/// header array is the caller's, kept from parse to parse: clearing one
+/// per parse (1 KiB) took 5% of the thread's CPU outside httparse, where
+/// hyper spends none (it parses into uninitialised headers).
+fn parse(i: usize, headers: &mut [httparse::Header<'static>]) -> usize {
+    let mut req = httparse::Request::new(headers);
     let n = match req.parse(REQUESTS[i % REQUESTS.len()]) {
         Ok(httparse::Status::Complete(n)) => n + req.headers.len(),
         _ => die("request did not parse"),
     };
-    let mut headers = [httparse::EMPTY_HEADER; 32];
-    let mut resp = httparse::Response::new(&mut headers);
+    let mut resp = httparse::Response::new(headers);
     match resp.parse(RESPONSES[i % RESPONSES.len()]) {
         Ok(httparse::Status::Complete(m)) => n + m + resp.headers.len(),
         _ => die("response did not parse"),
@@ -199,11 +200,12 @@ fn parse(i: usize) -> usize {
 }
 
 fn http_thread(deadline: Instant) -> u64 {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
     let mut parsed = 0usize;
     let mut i = 0;
     while Instant::now() < deadline {
         for _ in 0..1024 {
-            parsed = parsed.wrapping_add(parse(i));
+            parsed = parsed.wrapping_add(parse(i, &mut headers));
             i += 1;
         }
     }
