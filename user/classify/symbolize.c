@@ -171,6 +171,19 @@ static int map_cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
+/* @pm becomes @slot's capture, in the place of the one before. */
+static void install(struct symbolizer *s, struct proc_maps **slot,
+		    struct proc_maps *pm)
+{
+	if (*slot) {
+		pm->next = (*slot)->next;
+		proc_maps_free(*slot);
+	} else {
+		s->stats.captures++;
+	}
+	*slot = pm;
+}
+
 static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 {
 	struct proc_maps **slot = proc_slot(s, pid), *pm;
@@ -212,13 +225,7 @@ static int capture(struct symbolizer *s, pid_t pid, bool keep_reused)
 	}
 	if (pm->n)
 		qsort(pm->maps, pm->n, sizeof(*pm->maps), map_cmp);
-	if (*slot) {
-		pm->next = (*slot)->next;
-		proc_maps_free(*slot);
-	} else {
-		s->stats.captures++;
-	}
-	*slot = pm;
+	install(s, slot, pm);
 	return 0;
 }
 
@@ -246,13 +253,7 @@ int symbolize_inherit(struct symbolizer *s, pid_t child, pid_t parent)
 	pm->captured_ns = from->captured_ns;
 	memcpy(pm->comm, from->comm, sizeof(pm->comm));
 	slot = proc_slot(s, child);
-	if (*slot) {
-		pm->next = (*slot)->next;
-		proc_maps_free(*slot);
-	} else {
-		s->stats.captures++;
-	}
-	*slot = pm;
+	install(s, slot, pm);
 	return 0;
 }
 
