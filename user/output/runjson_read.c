@@ -377,6 +377,41 @@ static void read_profile(struct reader *rd, struct json_object *root,
 						profile_drop_name(d));
 }
 
+/* The nodes of a run made from Prometheus; absent in recorded runs. */
+static void read_nodes(struct reader *rd, struct json_object *root,
+		       struct run *run)
+{
+	struct json_object *a, *v;
+	char where[32];
+
+	if (!json_object_object_get_ex(root, "nodes", &a))
+		return;
+	if (!json_object_is_type(a, json_type_array)) {
+		fail(rd, "$.nodes has the wrong type");
+		return;
+	}
+	for (size_t i = 0; i < json_object_array_length(a) && !rd->failed; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		struct run_node *n = run_add_node(run);
+
+		snprintf(where, sizeof(where), "nodes[%zu]", i);
+		if (!n) {
+			fail(rd, "out of memory");
+			return;
+		}
+		if (!json_object_is_type(o, json_type_object)) {
+			fail(rd, "%s is not an object", where);
+			return;
+		}
+		get_str(rd, o, where, "name", n->name, sizeof(n->name));
+		get_str(rd, o, where, "kernel", n->kernel, sizeof(n->kernel));
+		v = field(rd, o, where, "cpus", json_type_int);
+		n->cpus = v ? json_object_get_int(v) : 0;
+		get_str(rd, o, where, "meshprof_version", n->version,
+			sizeof(n->version));
+	}
+}
+
 static void read_header(struct reader *rd, struct json_object *root,
 			struct run *run)
 {
@@ -421,6 +456,7 @@ static void read_header(struct reader *rd, struct json_object *root,
 	}
 	for (int r = 0; r < DROP_MAX; r++)
 		run->drops[r] = get_u64(rd, drops, "drops", drop_name(r));
+	read_nodes(rd, root, run);
 	read_workload(rd, root, run);
 	read_profile(rd, root, run);
 }
