@@ -295,9 +295,15 @@ void table_print(FILE *out, const struct run *run, int width)
 	struct layout l;
 
 	fprintf(out,
-		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %zu processes in %zu components\n",
+		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; ",
 		run->seconds, run->hostname, run->kernel, run->cpus,
-		run->probe_sched, run->probe_sock, run->nprocs, run->ncomps);
+		run->probe_sched, run->probe_sock);
+	/* A run made from Prometheus has components, no processes. */
+	if (run->nnodes)
+		fprintf(out, "%zu components from Prometheus\n", run->ncomps);
+	else
+		fprintf(out, "%zu processes in %zu components\n", run->nprocs,
+			run->ncomps);
 	fit(&l, run, width);
 	print_header(out, &l);
 	for (size_t i = 0; i < run->ncomps; i++)
