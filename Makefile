@@ -168,6 +168,8 @@ soak: deps
 	@$(MAKE) --no-print-directory all tools
 	@tests/soak.sh
 
+include tests/fuzz/prom.mk
+
 clean:
 	rm -rf $(BUILD) meshprof
 
