@@ -3,11 +3,13 @@
 # series of known values: two nodes' worth of meshprof serve's metrics,
 # written with promtool's backfill, so that every number is exact and the
 # test needs neither BPF nor the lab. Checked: each counter over a window
-# exactly, a series new in the window counted from 0, a counter reset,
-# histograms merged by bucket, components summed across nodes and kept
-# per node, --match, and report and diff reading the run. Then every
-# error is one line with a non-zero exit: Prometheus unreachable, an HTTP
-# error (a bad selector, a wrong path), an empty window, series of
+# exactly, a series new in the window counted from 0, a counter reset, a
+# container's series of two component names as one component, a series
+# that counted nothing in the window left out, histograms merged by
+# bucket, components summed across nodes and kept per node, --match, and
+# report and diff reading the run. Then every error is one line with a
+# non-zero exit: Prometheus unreachable, an HTTP error (a bad selector, a
+# wrong path), an empty window, series that counted nothing, series of
 # different meshprof versions, a node without meshprof_node_info, bad
 # flags.
 source "$(dirname "$0")/../lib.sh"
@@ -63,6 +65,7 @@ SIDE=$(pod node-b default web-2 istio-proxy istio-proxy sidecar istio)
 ZT=$(pod node-a istio-system ztunnel-a istio-proxy ztunnel node-proxy istio-ambient)
 D_APP=$(pod node-d default other app app app none)
 E_APP=$(pod node-e default old app app app none)
+GONE=$(pod node-a default gone app app app istio)
 info() { # info NODE VERSION KERNEL CPUS UNAVAILABLE
 	echo "node=\"$1\",version=\"$2\",kernel=\"$3\",cpus=\"$4\",profile_hz=\"100\",probe_sched=\"tp_btf\",probe_sock=\"tp_btf\",unavailable=\"$5\""
 }
@@ -70,6 +73,8 @@ info() { # info NODE VERSION KERNEL CPUS UNAVAILABLE
 {
 	echo '# TYPE meshprof_cpu_seconds counter'
 	series meshprof_cpu_seconds_total "$WEB" 0 60 '0.25 * i'
+	# web's app container before its process exec'd: one component
+	series meshprof_cpu_seconds_total "$(pod node-a default web app sh app istio)" 0 60 '0.01 * i'
 	series meshprof_cpu_seconds_total "$KERN_A" 0 60 '0.1 * i'
 	series meshprof_cpu_seconds_total "$KERN_B" 0 60 '0.2 * i'
 	# new at i = 30: counted from 0
@@ -78,6 +83,8 @@ info() { # info NODE VERSION KERNEL CPUS UNAVAILABLE
 	series meshprof_cpu_seconds_total "$ZT" 0 60 '0.1 * (i < 30 ? i : i - 30)'
 	series meshprof_cpu_seconds_total "$D_APP" 52 60 'i'
 	series meshprof_cpu_seconds_total "$E_APP" 0 5 'i'
+	# still exported, but counts nothing: not in the run
+	series meshprof_cpu_seconds_total "$GONE" 0 60 7
 	echo '# TYPE meshprof_cpu_category_seconds counter'
 	series meshprof_cpu_category_seconds_total "$SIDE,category=\"tls\"" 30 60 '0.2 * (i - 29)'
 	series meshprof_cpu_category_seconds_total "$SIDE,category=\"http\"" 30 60 '0.3 * (i - 29)'
@@ -130,7 +137,8 @@ comp() { # comp FILE ID FILTER
 eq() { # eq NAME GOT WANT
 	check "$1: $2 (want $3)" awk -v a="$2" -v b="$3" 'BEGIN { d = a - b; exit !(a != "" && d < 1e-6 && d > -1e-6) }'
 }
-eq "app CPU over the window" "$(comp "$dir/c.json" pod/default/web/app .cpu.seconds)" 10
+eq "app CPU over the window, of both its series" "$(comp "$dir/c.json" pod/default/web/app .cpu.seconds)" 10.4
+check "a container's busiest series names it" test "$(comp "$dir/c.json" pod/default/web/app .name)" = app
 eq "app voluntary switches" "$(comp "$dir/c.json" pod/default/web/app .sched.voluntary_switches)" 4000
 eq "app involuntary switches" "$(comp "$dir/c.json" pod/default/web/app .sched.involuntary_switches)" 120
 eq "app bytes sent" "$(comp "$dir/c.json" pod/default/web/app .net.bytes_sent)" 40000
@@ -220,6 +228,8 @@ fails "empty window" 1 "no meshprof series in Prometheus from " \
 	--prometheus "$PROM" --start $((T0 - 1000)) --end $((T0 - 500))
 fails "empty selection" 1 'matching {namespace="nowhere"}' \
 	--prometheus "$PROM" --start $START --end $END --match 'namespace="nowhere"'
+fails "series that counted nothing in the window" 1 "meshprof series in Prometheus counted nothing from .* matching {pod=\"gone\"}" \
+	--prometheus "$PROM" --start $START --end $END --match 'pod="gone"'
 fails "series of different meshprof versions" 1 "different meshprof versions in the window: v1 on node node-a, v3 on node node-d" \
 	--prometheus "$PROM" --start $((T0 + 500)) --end $((T0 + 600))
 fails "a node without meshprof_node_info" 1 "no meshprof_node_info from node node-e" \

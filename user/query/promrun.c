@@ -53,7 +53,9 @@ struct builder {
 	bool failed;
 	char range[32];			/* the window, as a PromQL duration */
 	char range_lookback[32];	/* ... and the lookback delta before */
-	struct strmap comp_keys;	/* in step with run->comps */
+	struct strmap comp_keys;	/* ids, in step with run->comps */
+	double *named_cpu;		/* CPU of the series that named each
+					 * component, in step with run->comps */
 	struct strmap node_names;	/* in step with nodes */
 	struct node_rec *nodes;
 	size_t nnodes, nodes_cap;
@@ -225,19 +227,14 @@ static int read_node_info(struct builder *b)
 
 /* ---- components ---- */
 
-static int new_component(struct builder *b, const struct prom_sample *s)
+/* Component @c's name, role and mesh from sample @s. */
+static int name_component(struct builder *b, struct component *c,
+			  const struct prom_sample *s)
 {
-	const char *node = prom_label(s, "node");
-	const char *ns = prom_label(s, "namespace"), *pod = prom_label(s, "pod");
-	const char *cont = prom_label(s, "container");
 	const char *name = prom_label(s, "component");
 	int role = role_parse(prom_label(s, "role"));
 	int mesh = mesh_parse(prom_label(s, "mesh"));
-	struct component *c = run_add_component(b->run);
-	char where[300] = "";
 
-	if (!c)
-		return fail(b, "out of memory");
 	if (role < 0 || mesh < 0)
 		return fail(b, "series with %s \"%s\", unknown to this meshprof (%s): from a newer meshprof serve?",
 			    role < 0 ? "role" : "mesh",
@@ -245,55 +242,83 @@ static int new_component(struct builder *b, const struct prom_sample *s)
 			    MESHPROF_VERSION);
 	c->role = role;
 	c->mesh = mesh;
-	if (b->w->by_node) {
-		snprintf(c->name, sizeof(c->name), "%s@%s", name, node);
-		snprintf(where, sizeof(where), "node/%s/", node);
-	} else {
+	if (b->w->by_node)
+		snprintf(c->name, sizeof(c->name), "%s@%s", name,
+			 prom_label(s, "node"));
+	else
 		snprintf(c->name, sizeof(c->name), "%s", name);
-	}
-	c->in_pod = *ns || *pod;
-	if (!c->in_pod) {
-		snprintf(c->id, sizeof(c->id), "%shost/%s", where, name);
-		return 0;
-	}
-	c->pod.runtime = RUNTIME_UNKNOWN;
-	/* serve names pods by the kubelet's names, else by UID and the
-	 * container ID's first 12 digits (docs/prometheus.md). */
-	if (*ns) {
-		snprintf(c->pod.namespace, sizeof(c->pod.namespace), "%s", ns);
-		snprintf(c->pod.pod_name, sizeof(c->pod.pod_name), "%s", pod);
-		snprintf(c->pod.container, sizeof(c->pod.container), "%s", cont);
-		snprintf(c->id, sizeof(c->id), "%spod/%s/%s/%s", where, ns, pod,
-			 cont);
-	} else {
-		snprintf(c->pod.pod_uid, sizeof(c->pod.pod_uid), "%s", pod);
-		snprintf(c->pod.container_id, sizeof(c->pod.container_id), "%s",
-			 cont);
-		snprintf(c->id, sizeof(c->id), "%spod/%s/%s", where, pod, cont);
-	}
 	return 0;
+}
+
+/*
+ * The id of sample @s's component into @id: a pod's container, whatever
+ * its series' component, role and mesh labels (a process renamed by
+ * exec, a container whose mesh changed, give it several), or a host
+ * component by name. serve names pods by the kubelet's names, else by
+ * UID and the container ID's first 12 digits (docs/prometheus.md).
+ */
+static void id_of(struct builder *b, const struct prom_sample *s, char *id,
+		  size_t len)
+{
+	const char *ns = prom_label(s, "namespace"), *pod = prom_label(s, "pod");
+	const char *cont = prom_label(s, "container");
+	char where[300] = "";
+
+	if (b->w->by_node)
+		snprintf(where, sizeof(where), "node/%s/", prom_label(s, "node"));
+	if (!*ns && !*pod)
+		snprintf(id, len, "%shost/%s", where, prom_label(s, "component"));
+	else if (*ns)
+		snprintf(id, len, "%spod/%s/%s/%s", where, ns, pod, cont);
+	else
+		snprintf(id, len, "%spod/%s/%s", where, pod, cont);
+}
+
+static int new_component(struct builder *b, const struct prom_sample *s,
+			 const char *id)
+{
+	const char *ns = prom_label(s, "namespace"), *pod = prom_label(s, "pod");
+	const char *cont = prom_label(s, "container");
+	struct component *c = run_add_component(b->run);
+	double *named = realloc(b->named_cpu,
+				b->run->ncomps * sizeof(*b->named_cpu));
+
+	if (!c || !named)
+		return fail(b, "out of memory");
+	b->named_cpu = named;
+	named[b->run->ncomps - 1] = -1;
+	snprintf(c->id, sizeof(c->id), "%s", id);
+	c->in_pod = *ns || *pod;
+	if (c->in_pod) {
+		c->pod.runtime = RUNTIME_UNKNOWN;
+		if (*ns) {
+			snprintf(c->pod.namespace, sizeof(c->pod.namespace), "%s", ns);
+			snprintf(c->pod.pod_name, sizeof(c->pod.pod_name), "%s", pod);
+			snprintf(c->pod.container, sizeof(c->pod.container), "%s", cont);
+		} else {
+			snprintf(c->pod.pod_uid, sizeof(c->pod.pod_uid), "%s", pod);
+			snprintf(c->pod.container_id, sizeof(c->pod.container_id),
+				 "%s", cont);
+		}
+	}
+	return name_component(b, c, s);
 }
 
 /* The component of sample @s (made when new); -1 after a message. */
 static long component_of(struct builder *b, const struct prom_sample *s)
 {
-	const char *node = prom_label(s, "node");
-	char key[1024];
+	char id[COMPONENT_ID_LEN];
 	bool added;
-	long n = node_of(b, node), i;
+	long n = node_of(b, prom_label(s, "node")), i;
 
 	if (n < 0)
 		return -1;
 	b->nodes[n].seen = true;
-	snprintf(key, sizeof(key), "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s",
-		 b->w->by_node ? node : "", prom_label(s, "namespace"),
-		 prom_label(s, "pod"), prom_label(s, "container"),
-		 prom_label(s, "component"), prom_label(s, "role"),
-		 prom_label(s, "mesh"));
-	i = strmap_add(&b->comp_keys, key, &added);
+	id_of(b, s, id, sizeof(id));
+	i = strmap_add(&b->comp_keys, id, &added);
 	if (i < 0)
 		return fail(b, "out of memory");
-	if (added && new_component(b, s))
+	if (added && new_component(b, s, id))
 		return -1;
 	return i;
 }
@@ -347,6 +372,11 @@ static int use_counter(struct builder *b, size_t comp,
 		    (*label && strcmp(d->label, pair)))
 			continue;
 		m->counter[j] += whole(s->value, d->unit == UNIT_NS);
+		/* the busiest of a container's series names it */
+		if (j == CTR_cpu_ns && s->value > b->named_cpu[comp]) {
+			b->named_cpu[comp] = s->value;
+			return name_component(b, &b->run->comps[comp], s);
+		}
 		return 0;
 	}
 	return fail(b, "meshprof_%s with %s, unknown to this meshprof (%s): from a newer meshprof serve?",
@@ -619,15 +649,51 @@ static void rfc3339(double t, char *buf, size_t len)
 		snprintf(buf, len, "%.0f", t);
 }
 
-static int no_data(struct builder *b)
+/* No series in the window, or (@stale) only series that counted nothing
+ * in it. */
+static int no_data(struct builder *b, bool stale)
 {
 	char from[32], to[32];
 	const char *m = b->w->match;
 
 	rfc3339(b->w->start, from, sizeof(from));
 	rfc3339(b->w->end, to, sizeof(to));
-	return fail(b, "no meshprof series in Prometheus from %s to %s%s%s%s: is it scraping meshprof serve, and is the window right?",
+	return fail(b, "%s from %s to %s%s%s%s: is it scraping meshprof serve, and is the window right?",
+		    stale ? "meshprof series in Prometheus counted nothing" :
+			    "no meshprof series in Prometheus",
 		    from, to, m ? " matching {" : "", m ? m : "", m ? "}" : "");
+}
+
+static bool counted(const struct metrics *m)
+{
+	for (int k = 0; k < NCOUNTERS; k++)
+		if (m->counter[k])
+			return true;
+	for (int k = 0; k < LAT_KINDS; k++)
+		if (m->lat[k].count)
+			return true;
+	return false;
+}
+
+/*
+ * Leaves out the components that counted nothing in the window: serve
+ * keeps exporting a process gone before it until --series-ttl, and a
+ * recording of the window would not have it (nor a second component of
+ * the same container, when its mesh or role changed since).
+ */
+static int drop_idle(struct builder *b)
+{
+	struct run *run = b->run;
+	size_t n = 0;
+
+	for (size_t i = 0; i < run->ncomps; i++) {
+		if (counted(&run->comps[i].m))
+			run->comps[n++] = run->comps[i];
+		else
+			metrics_free(&run->comps[i].m);
+	}
+	run->ncomps = n;
+	return n ? 0 : no_data(b, true);
 }
 
 /* Every node of a component describes itself, and all run one version. */
@@ -765,13 +831,14 @@ int prom_run_build(struct run *run, const struct prom_window *w,
 		 (long long)llround((w->end - w->start + LOOKBACK_S) * 1000));
 	rc = read_node_info(&b) || read_counters(&b);
 	if (!rc && !run->ncomps)
-		rc = no_data(&b);
+		rc = no_data(&b, false);
 	rc = rc || check_nodes(&b) || read_categories(&b) ||
 	     read_memory(&b) || read_runqueue(&b) || read_latency(&b) ||
-	     read_drops(&b) || fill_header(&b);
+	     drop_idle(&b) || read_drops(&b) || fill_header(&b);
 	free_cum(&b);
 	free(b.cum);
 	free(b.nodes);
+	free(b.named_cpu);
 	strmap_free(&b.comp_keys);
 	strmap_free(&b.node_names);
 	if (rc)
