@@ -11,7 +11,7 @@ BUILD := build
 .DEFAULT_GOAL := all
 # user/ is grouped by stage of the data flow (docs/design.md); each folder
 # is on the include path, so headers are named without their folder.
-USER_DIRS := lib model identity classify collect attribute score output cmd
+USER_DIRS := lib model identity classify collect attribute score output query cmd
 CFLAGS ?= -g -O2
 # What every build of the user side (also the sanitizer builds) compiles with.
 USER_FLAGS := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers \
@@ -21,7 +21,7 @@ CFLAGS += $(USER_FLAGS)
 DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
-LDLIBS := -lbpf -lelf -ldw -ldebuginfod -lz -ljson-c -llzma -liberty -lm -lmicrohttpd -pthread
+LDLIBS := -lbpf -lelf -ldw -ldebuginfod -lz -ljson-c -llzma -liberty -lm -lmicrohttpd -lcurl -pthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
@@ -39,7 +39,7 @@ TEST_TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/%,$(TEST_TOOL_SRCS))
 # the sanitizer and libFuzzer runtimes, which clang only recommends).
 DEPS := clang llvm libclang-rt-dev libbpf-dev bpftool libelf-dev libdw-dev libdebuginfod-dev zlib1g-dev libjson-c-dev \
 	libcmocka-dev libmicrohttpd-dev libpcap-dev libssl-dev libiberty-dev liblzma-dev \
-	libhttp-parser-dev libncurses-dev \
+	libhttp-parser-dev libncurses-dev libcurl4-openssl-dev \
 	pkg-config make gcc jq iproute2 iptables haproxy nginx-light stunnel4 \
 	wrk openssl procps curl util-linux libnginx-mod-stream xz-utils binutils \
 	libc6-dbg debuginfod prometheus yamllint python3-yaml tmux nodejs chromium chromium-driver fonts-dejavu-core \

@@ -42,10 +42,9 @@ $(ASAN)/tests/profrun: tests/tools/profrun.c $(ASAN)/libmeshprof.a
 		$(LDLIBS) -o $@
 
 # ---- make fuzz: one libFuzzer target per parser of outside input ----
-# tests/fuzz/README.md says what each reads. Prometheus answers (meshprof
-# query) get a target here, prom, when their parser lands.
+# tests/fuzz/README.md says what each reads.
 FUZZ_TARGETS := runjson loadgen rules categories weights cgroup procstat \
-	procmaps kubelet elfsyms unwind
+	procmaps kubelet elfsyms unwind prom
 FUZZ_BINS := $(addprefix $(FUZZ)/fuzz_,$(FUZZ_TARGETS))
 FUZZ_SECONDS ?= 300
 

@@ -11,7 +11,7 @@ corpus_of() {
 # The longest input worth trying: a little above the largest seed.
 max_len() {
 	case $1 in
-	elfsyms | unwind) echo 65536 ;;
+	elfsyms | unwind | prom) echo 65536 ;;
 	runjson | categories) echo 32768 ;;
 	*) echo 4096 ;;
 	esac

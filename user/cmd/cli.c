@@ -13,9 +13,13 @@
 #include "engine.h"
 #include "meshmark_out.h"
 #include "rules.h"
+#include "runjson.h"
 #include "sampler.h"
+#include "smp.h"
 #include "table.h"
 #include "weights.h"
+#include "workload.h"
+#include <json-c/json.h>
 
 void errorf(const char *cmd, const char *fmt, ...)
 {
@@ -227,6 +231,64 @@ int apply_verbose(const char *cmd, void *args, const char *arg)
 {
 	((struct engine_opts *)args)->verbose = true;
 	return 0;
+}
+
+int apply_requests(const char *cmd, void *args, const char *arg)
+{
+	double n;
+
+	if (number_option(cmd, arg, "--requests", "a count > 0", 1, 1e15, true, &n))
+		return EXIT_USAGE;
+	((struct workload_opts *)args)->requests = n;
+	return 0;
+}
+
+int apply_loadgen(const char *cmd, void *args, const char *arg)
+{
+	((struct workload_opts *)args)->loadgen = arg;
+	return 0;
+}
+
+int apply_capacity(const char *cmd, void *args, const char *arg)
+{
+	return number_option(cmd, arg, "--cpu-capacity", "cores > 0", 0.001, 1e6,
+			     false, &((struct workload_opts *)args)->cpu_capacity);
+}
+
+int describe_workload(const char *cmd, struct run *run,
+		      const struct workload_opts *w)
+{
+	char err[512];
+
+	run->cpu_capacity_cores = w->cpu_capacity;
+	run->latency_p50_s = run->latency_p99_s = -1;
+	if (w->loadgen &&
+	    workload_read_loadgen(run, w->loadgen, err, sizeof(err))) {
+		errorf(cmd, "%s", err);
+		return -1;
+	}
+	if (w->requests) {
+		run->requests = w->requests;
+		snprintf(run->requests_source, sizeof(run->requests_source),
+			 "command-line");
+	}
+	workload_count_requests(run);
+	return 0;
+}
+
+int write_run(const char *cmd, const struct run *run, bool smp,
+	      const char *path)
+{
+	const struct meshmark *mm = isnan(run->mm.score) ? NULL : &run->mm;
+	struct json_object *root = smp ? smp_json(run, mm) : run_document(run);
+	char err[512];
+	int rc;
+
+	rc = json_write_file(root, path, err, sizeof(err));
+	json_object_put(root);
+	if (rc)
+		errorf(cmd, "%s", err);
+	return rc;
 }
 
 int load_rules(const char *cmd, struct ruleset *rules, const char *path)

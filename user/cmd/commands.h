@@ -5,6 +5,7 @@
 /* Exit codes: 0 ok, 1 failure at run time, 2 bad usage. */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include "derived.h"
 #include "run.h"
@@ -16,6 +17,7 @@ int cmd_report(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 /* "meshprof CMD: message" on stderr. */
 void errorf(const char *cmd, const char *fmt, ...)
@@ -92,6 +94,32 @@ int apply_verbose(const char *cmd, void *args, const char *arg);
 int number_option(const char *cmd, const char *arg, const char *what,
 		  const char *hint, double min, double max, bool whole,
 		  double *out);
+/*
+ * What a run's workload was, as given on the command line, in the member
+ * @m of type struct workload_opts of a command's args of type @t:
+ * --requests, --loadgen, --cpu-capacity.
+ */
+struct workload_opts {
+	uint64_t requests;		/* 0: counted at application sockets */
+	const char *loadgen;		/* the load generator's report */
+	double cpu_capacity;		/* cores; 0: the node's CPUs */
+};
+
+int apply_requests(const char *cmd, void *args, const char *arg);
+int apply_loadgen(const char *cmd, void *args, const char *arg);
+int apply_capacity(const char *cmd, void *args, const char *arg);
+#define WORKLOAD_OPTIONS(t, m)						\
+	{ "requests", 0, true, apply_requests, offsetof(t, m) },	\
+	{ "loadgen", 0, true, apply_loadgen, offsetof(t, m) },		\
+	{ "cpu-capacity", 0, true, apply_capacity, offsetof(t, m) }
+/* Fills @run's workload from @w (the load generator's report read now),
+ * or the requests its applications served; -1 after a message. */
+int describe_workload(const char *cmd, struct run *run,
+		      const struct workload_opts *w);
+/* Writes @run (derived) to @path as meshprof's JSON or, with @smp, as an
+ * SMP result; -1 after a message. */
+int write_run(const char *cmd, const struct run *run, bool smp,
+	      const char *path);
 /* The table, then the MeshMark breakdown when it has a score. */
 void print_run(FILE *out, const struct run *run);
 /* Parses a plain decimal number ("12", "0.5", "1e3": no sign, blanks,

@@ -17,6 +17,7 @@ static const char usage[] =
 "  report    print the table of a saved run (FILE.json)\n"
 "  diff      compare a mesh run with a baseline run: MeshMark of the overhead\n"
 "  serve     export Prometheus metrics continuously (the DaemonSet agent)\n"
+"  query     a run of a window from Prometheus, across every node\n"
 "\n"
 "  meshprof COMMAND --help   options of a command\n"
 "  meshprof --version\n";
@@ -49,6 +50,8 @@ int main(int argc, char **argv)
 		return cmd_top(argc - 1, argv + 1);
 	if (!strcmp(cmd, "serve"))
 		return cmd_serve(argc - 1, argv + 1);
+	if (!strcmp(cmd, "query"))
+		return cmd_query(argc - 1, argv + 1);
 	errorf(NULL, "unknown command '%s' (try meshprof --help)", cmd);
 	return EXIT_USAGE;
 }

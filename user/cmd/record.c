@@ -1,14 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <json-c/json.h>
 #include "bpfload.h"
 #include "clock.h"
 #include "commands.h"
@@ -16,15 +14,10 @@
 #include "derive.h"
 #include "engine.h"
 #include "folded.h"
-#include "html.h"
-#include "meshmark_out.h"
 #include "node.h"
 #include "outfile.h"
 #include "probes.h"
-#include "runjson.h"
 #include "sampler.h"
-#include "smp.h"
-#include "workload.h"
 
 /* How often the window's numbers are read and folded into the run: the
  * kernel's maps and meshprof's memory stay small however long it lasts. */
@@ -91,9 +84,7 @@ struct record_args {
 	double duration;
 	const char *output;
 	const char *rules;
-	uint64_t requests;
-	const char *loadgen;
-	double cpu_capacity;
+	struct workload_opts workload;
 	const char *folded;
 	const char *html;
 	bool quiet;
@@ -119,8 +110,6 @@ static int opt_rules(const char *cmd, void *args, const char *arg)
 	((struct record_args *)args)->rules = arg;
 	return 0;
 }
-
-
 
 static int opt_max_exited(const char *cmd, void *args, const char *arg)
 {
@@ -157,31 +146,6 @@ static int opt_sock(const char *cmd, void *args, const char *arg)
 	return EXIT_USAGE;
 }
 
-static int opt_requests(const char *cmd, void *args, const char *arg)
-{
-	double n;
-
-	if (number_option(cmd, arg, "--requests", "a count > 0", 1, 1e15, true, &n))
-		return EXIT_USAGE;
-	((struct record_args *)args)->requests = n;
-	return 0;
-}
-
-static int opt_loadgen(const char *cmd, void *args, const char *arg)
-{
-	((struct record_args *)args)->loadgen = arg;
-	return 0;
-}
-
-static int opt_capacity(const char *cmd, void *args, const char *arg)
-{
-	return number_option(cmd, arg, "--cpu-capacity", "cores > 0", 0.001, 1e6, false,
-			  &((struct record_args *)args)->cpu_capacity);
-}
-
-
-
-
 static int opt_folded(const char *cmd, void *args, const char *arg)
 {
 	((struct record_args *)args)->folded = arg;
@@ -200,7 +164,6 @@ static int opt_quiet(const char *cmd, void *args, const char *arg)
 	return 0;
 }
 
-
 static const struct cmd_opt record_opts[] = {
 	{ "duration", 'd', true, opt_duration },
 	{ "output", 'o', true, opt_output },
@@ -208,9 +171,7 @@ static const struct cmd_opt record_opts[] = {
 	{ "max-exited", 0, true, opt_max_exited },
 	{ "attach", 0, true, opt_attach },
 	{ "sock-source", 0, true, opt_sock },
-	{ "requests", 0, true, opt_requests },
-	{ "loadgen", 0, true, opt_loadgen },
-	{ "cpu-capacity", 0, true, opt_capacity },
+	WORKLOAD_OPTIONS(struct record_args, workload),
 	SCORE_OPTIONS(struct record_args, score),
 	ENGINE_OPTIONS(struct record_args, engine),
 	{ "folded", 0, true, opt_folded },
@@ -301,40 +262,6 @@ static int interrupted(void)
 	return 128 + stop;
 }
 
-static int write_run(const struct run *run, bool smp, const char *path)
-{
-	const struct meshmark *mm = isnan(run->mm.score) ? NULL : &run->mm;
-	struct json_object *root = smp ? smp_json(run, mm) : run_document(run);
-	char err[512];
-	int rc;
-
-	rc = json_write_file(root, path, err, sizeof(err));
-	json_object_put(root);
-	if (rc)
-		errorf("record", "%s", err);
-	return rc;
-}
-
-static int describe_workload(struct run *run, const struct record_args *a)
-{
-	char err[512];
-
-	run->cpu_capacity_cores = a->cpu_capacity;
-	run->latency_p50_s = run->latency_p99_s = -1;
-	if (a->loadgen &&
-	    workload_read_loadgen(run, a->loadgen, err, sizeof(err))) {
-		errorf("record", "%s", err);
-		return -1;
-	}
-	if (a->requests) {
-		run->requests = a->requests;
-		snprintf(run->requests_source, sizeof(run->requests_source),
-			 "command-line");
-	}
-	workload_count_requests(run);
-	return 0;
-}
-
 /* Fails before recording rather than after a long window. */
 static int check_outputs(const struct record_args *a)
 {
@@ -386,13 +313,13 @@ static int finish(struct run *run, const struct record_args *a,
 		errorf("record", "%s", err);
 		return 1;
 	}
-	if (describe_workload(run, a))
+	if (describe_workload("record", run, &a->workload))
 		return 1;
 	run_derive(run, &a->score.weights);
 	if (!a->quiet)
 		print_run(stdout, run);
 	test_signal("write");
-	if (a->output && write_run(run, a->score.smp, a->output))
+	if (a->output && write_run("record", run, a->score.smp, a->output))
 		return 1;
 	if (a->html && write_html("record", run, a->html))
 		return 1;

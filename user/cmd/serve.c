@@ -319,6 +319,17 @@ static void self_stats(struct server *s, struct prom_node *n)
 
 /* ---- one update: read, series, window, exposition ---- */
 
+/* The node's header, from the window's merge of the latest reads. */
+static void node_header(const struct run *window, struct prom_node *n)
+{
+	n->kernel = window->kernel;
+	n->cpus = window->cpus;
+	n->probe_sched = window->probe_sched;
+	n->probe_sock = window->probe_sock;
+	n->unavailable = window->unavailable;
+	n->profile_hz = window->profile.hz;
+}
+
 /* Renders both formats into malloc'ed strings and publishes them. */
 static int publish(struct server *s, const struct prom_node *node)
 {
@@ -368,6 +379,7 @@ static int update(struct server *s)
 		return err;
 	}
 	node.mm = s->scored ? &s->window.mm : NULL;
+	node_header(&s->window, &node);
 	node.bpf = &bpf;
 	node.update_seconds = s->update_seconds;
 	self_stats(s, &node);

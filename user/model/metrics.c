@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <assert.h>
 #include <errno.h>
+#include <string.h>
 #include "metrics.h"
 
 static_assert(sizeof(struct proc_stats) == NKCOUNTERS * sizeof(__u64),
@@ -24,6 +25,17 @@ const struct counter_def peer_counter_defs[NPEER_COUNTERS] = {
 	PEER_COUNTERS(PEER_DEF)
 #undef PEER_DEF
 };
+
+bool counter_prom_first(int i)
+{
+	if (!counter_defs[i].prom)
+		return false;
+	for (int j = 0; j < i; j++)
+		if (counter_defs[j].prom &&
+		    !strcmp(counter_defs[j].prom, counter_defs[i].prom))
+			return false;
+	return true;
+}
 
 void metrics_add_percpu(struct metrics *m, const struct proc_stats *percpu,
 			int ncpus)

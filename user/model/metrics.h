@@ -8,6 +8,7 @@
 #ifndef MESHPROF_METRICS_H
 #define MESHPROF_METRICS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "kinds.h"
@@ -69,6 +70,10 @@ union peer_metrics {
 	};
 	uint64_t counter[NPEER_COUNTERS];
 };
+
+/* Whether counter @i is the first of its Prometheus family: the counters
+ * after it with the same prom name are the family's other samples. */
+bool counter_prom_first(int i);
 
 /* Latency of one measure, summarized from its histogram (derived). */
 struct lat_summary {

@@ -22,6 +22,12 @@ struct component *run_add_component(struct run *run)
 			  sizeof(struct component));
 }
 
+struct run_node *run_add_node(struct run *run)
+{
+	return array_push((void **)&run->nodes, &run->nnodes, &run->nodes_cap,
+			  sizeof(struct run_node));
+}
+
 int process_add_stack(struct process *p, const char *frames, uint64_t n,
 		      enum cpu_category category)
 {
@@ -96,6 +102,7 @@ void run_free(struct run *run)
 		process_free(&run->procs[i]);
 	free(run->comps);
 	free(run->procs);
+	free(run->nodes);
 	meshmark_free(&run->mm);
 	memset(run, 0, sizeof(*run));
 }

@@ -104,6 +104,15 @@ struct run_profile {
 	double stopped_after_s;		/* ... this long into the window */
 };
 
+/* One node of a run made from Prometheus (query), as its exporter
+ * described it (meshprof_node_info). */
+struct run_node {
+	char name[256];
+	char kernel[128];
+	int cpus;
+	char version[64];		/* of its meshprof serve */
+};
+
 struct run {
 	double start;			/* seconds since the epoch */
 	double end;
@@ -128,6 +137,10 @@ struct run {
 	size_t nprocs, procs_cap;
 	struct component *comps;
 	size_t ncomps, comps_cap;
+	/* The nodes of a run made from Prometheus, whose header (hostname,
+	 * kernel, cpus) sums them up; none for a run recorded here. */
+	struct run_node *nodes;
+	size_t nnodes, nodes_cap;
 
 	/* Derived (score/derive.c): computed once, rendered by outputs. */
 	bool has_path;
@@ -139,6 +152,7 @@ struct run {
 void stacks_merge(struct stack_count *st, size_t *n);
 struct process *run_add_process(struct run *run);
 struct component *run_add_component(struct run *run);
+struct run_node *run_add_node(struct run *run);
 /* Appends @n samples of @frames in @category to @p's stacks (a copy of
  * @frames), which the samples of @p->m already count; -ENOMEM. */
 int process_add_stack(struct process *p, const char *frames,

@@ -45,6 +45,13 @@ int prom_lat_bucket(uint32_t slot);
 
 /* What the node and meshprof itself report, at the time of a render. */
 struct prom_node {
+	/* The node's header, as a run's (meshprof_node_info): what
+	 * `meshprof query` needs to rebuild a run from the series. */
+	const char *kernel;
+	int cpus;
+	const char *probe_sched, *probe_sock;
+	uint32_t unavailable;		/* GAP_BIT()s */
+	unsigned int profile_hz;	/* 0: no CPU profile */
 	const struct meshmark *mm;	/* NULL: not computed yet */
 	double mm_window_s;
 	const struct bpf_stats *bpf;

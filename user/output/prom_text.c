@@ -42,8 +42,8 @@ static bool is_counter_name(const char *name)
 	return n > 6 && !strcmp(name + n - 6, "_total");
 }
 
-/* # HELP and # TYPE of meshprof_@name (a counter when it ends in
- * _total, whose OpenMetrics family drops the suffix). */
+/* # HELP and # TYPE of meshprof_@name: in OpenMetrics a counter's
+ * family drops the _total suffix, an info's the _info suffix. */
 static void family(struct out *o, const char *name, const char *type,
 		   const char *help)
 {
@@ -51,6 +51,12 @@ static void family(struct out *o, const char *name, const char *type,
 
 	if (o->om && !strcmp(type, "counter") && is_counter_name(name))
 		len -= 6;
+	if (!strcmp(type, "info")) {
+		if (o->om)
+			len -= 5;
+		else
+			type = "gauge";
+	}
 	fprintf(o->f, "# HELP %.*s %s\n# TYPE %.*s %s\n", len, name, help,
 		len, name, type);
 }
@@ -106,15 +112,6 @@ static void counter_help(char *buf, size_t len, const char *prom)
 		snprintf(buf + n, len - n, " (docs/metrics.md)");
 }
 
-static bool seen_before(int i)
-{
-	for (int j = 0; j < i; j++)
-		if (counter_defs[j].prom &&
-		    !strcmp(counter_defs[j].prom, counter_defs[i].prom))
-			return true;
-	return false;
-}
-
 /* One family per Prometheus name of counter_defs, in their order. */
 static void counters(struct out *o, const struct prom_store *s)
 {
@@ -123,7 +120,7 @@ static void counters(struct out *o, const struct prom_store *s)
 	for (int i = 0; i < NCOUNTERS; i++) {
 		const char *prom = counter_defs[i].prom;
 
-		if (!prom || seen_before(i))
+		if (!counter_prom_first(i))
 			continue;
 		snprintf(name, sizeof(name), "meshprof_%s", prom);
 		counter_help(help, sizeof(help), prom);
@@ -289,6 +286,35 @@ static void meshmark(struct out *o, const struct prom_node *node)
 	sample(o, "meshprof_meshmark_score", NULL, NULL, mm->score);
 }
 
+/* meshprof_node_info: the version, so that series of different builds
+ * are not merged unawares, and the header of the node's runs. */
+static void node_info(struct out *o, const struct prom_node *n)
+{
+	const char *sep = "";
+
+	family(o, "meshprof_node_info", "info",
+	       "meshprof's version and the node as its runs describe it "
+	       "(docs/json.md): kernel, CPUs, probes, metrics unavailable, "
+	       "CPU profile frequency");
+	fputs("meshprof_node_info{node=\"", o->f);
+	put_value(o->f, o->node);
+	fputc('"', o->f);
+	put_label(o->f, "version", MESHPROF_VERSION);
+	put_label(o->f, "kernel", n->kernel ? n->kernel : "");
+	fprintf(o->f, ",cpus=\"%d\",profile_hz=\"%u\"", n->cpus,
+		n->profile_hz);
+	put_label(o->f, "probe_sched", n->probe_sched ? n->probe_sched : "");
+	put_label(o->f, "probe_sock", n->probe_sock ? n->probe_sock : "");
+	fputs(",unavailable=\"", o->f);
+	for (int g = 0; g < GAP_MAX; g++) {
+		if (!(n->unavailable & GAP_BIT(g)))
+			continue;
+		fprintf(o->f, "%s%s", sep, gap_name(g));
+		sep = ",";
+	}
+	fputs("\"} 1\n", o->f);
+}
+
 static void drops(struct out *o, const struct prom_store *s)
 {
 	char extra[64];
@@ -414,6 +440,7 @@ void prom_render(const struct prom_store *s, const struct prom_node *node,
 	latency(&o, s);
 	memory(&o, s);
 	meshmark(&o, node);
+	node_info(&o, node);
 	drops(&o, s);
 	if (node->bpf)
 		bpf(&o, node->bpf);

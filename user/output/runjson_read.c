@@ -791,6 +791,7 @@ enum member {
 	M_SCHEMA,
 	M_WINDOW,
 	M_NODE,
+	M_NODES,
 	M_PROBES,
 	M_WORKLOAD,
 	M_PROFILE,
@@ -804,7 +805,8 @@ enum member {
 
 /* Read in this order: what later checks use comes first. */
 static const char *const member_names[M_MAX] = {
-	"schema", "window", "node", "probes", "workload", "profile", "drops",
+	"schema", "window", "node", "nodes", "probes", "workload", "profile",
+	"drops",
 	"components", "processes", "processes_folded", "stacks",
 };
 
@@ -848,6 +850,42 @@ static void read_schema(struct reader *rd, const struct json_piece *v)
 		     json_object_to_json_string_ext(o, JSON_C_TO_STRING_NOSLASHESCAPE),
 		     RUN_SCHEMA);
 	json_object_put(o);
+}
+
+/* The nodes of a run made from Prometheus; absent in recorded runs. */
+static void read_nodes(struct reader *rd, const struct json_piece *v,
+		       struct run *run)
+{
+	struct json_object *a = parse_piece(rd, v, "$.nodes");
+	char where[32];
+
+	if (!rd->failed && !json_object_is_type(a, json_type_array))
+		fail(rd, "$.nodes has the wrong type (%s, expected array)",
+		     type_name(a));
+	for (size_t i = 0; !rd->failed && i < json_object_array_length(a); i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		struct run_node *n;
+
+		snprintf(where, sizeof(where), "nodes[%zu]", i);
+		if (!json_object_is_type(o, json_type_object)) {
+			fail(rd, "%s has the wrong type (%s, expected object)",
+			     where, type_name(o));
+			break;
+		}
+		if (!take(rd, sizeof(*n), where))
+			break;
+		n = run_add_node(run);
+		if (!n) {
+			fail(rd, "out of memory");
+			break;
+		}
+		get_str(rd, o, where, "name", n->name, sizeof(n->name));
+		get_str(rd, o, where, "kernel", n->kernel, sizeof(n->kernel));
+		n->cpus = get_int(rd, o, where, "cpus", 1, MAX_CPUS);
+		get_str(rd, o, where, "meshprof_version", n->version,
+			sizeof(n->version));
+	}
+	json_object_put(a);
 }
 
 static void read_folded(struct reader *rd, const struct json_piece *v,
@@ -910,7 +948,7 @@ static void read_members(struct reader *rd, struct run *run,
 	for (int i = 0; i < M_MAX && !rd->failed; i++) {
 		/* Optional: runs of earlier versions, or without a profile,
 		 * do not have them. */
-		if ((i == M_FOLDED || i == M_STACKS) && !m[i].p)
+		if ((i == M_NODES || i == M_FOLDED || i == M_STACKS) && !m[i].p)
 			continue;
 		if (!m[i].p) {
 			fail(rd, "missing $.%s", member_names[i]);
@@ -919,6 +957,10 @@ static void read_members(struct reader *rd, struct run *run,
 		snprintf(where, sizeof(where), "$.%s", member_names[i]);
 		if (i == M_SCHEMA) {
 			read_schema(rd, &m[i]);
+			continue;
+		}
+		if (i == M_NODES) {
+			read_nodes(rd, &m[i], run);
 			continue;
 		}
 		if (i == M_FOLDED) {

@@ -288,6 +288,23 @@ static struct json_object *path_json(const struct run *run,
 	return o;
 }
 
+static struct json_object *nodes_json(const struct run *run)
+{
+	struct json_object *a = json_object_new_array();
+
+	for (size_t i = 0; i < run->nnodes; i++) {
+		const struct run_node *n = &run->nodes[i];
+		struct json_object *o = json_object_new_object();
+
+		put_str(o, "name", n->name);
+		put_str(o, "kernel", n->kernel);
+		put(o, "cpus", json_object_new_int(n->cpus));
+		put_str(o, "meshprof_version", n->version);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
 struct json_object *run_to_json(const struct run *run)
 {
 	struct json_object *root = json_object_new_object();
@@ -310,6 +327,8 @@ struct json_object *run_to_json(const struct run *run)
 	put_str(node, "kernel", run->kernel);
 	put(node, "cpus", json_object_new_int(run->cpus));
 	put(root, "node", node);
+	if (run->nnodes)
+		put(root, "nodes", nodes_json(run));
 	put_str(probes, "sched", run->probe_sched);
 	put_str(probes, "sock", run->probe_sock);
 	for (int g = 0; g < GAP_MAX; g++)

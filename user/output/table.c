@@ -390,10 +390,15 @@ void table_print(FILE *out, const struct run *run, int width)
 	for (size_t i = 0; i < run->nprocs; i++)
 		listed += !run->procs[i].folded;
 	fprintf(out,
-		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; %llu processes in %zu components",
+		"meshprof: %.1f s on %s (kernel %s, %d CPUs); probes sched=%s sock=%s; ",
 		run->seconds, run->hostname, run->kernel, run->cpus,
-		run->probe_sched, run->probe_sock,
-		(unsigned long long)(listed + run->folded), run->ncomps);
+		run->probe_sched, run->probe_sock);
+	/* A run made from Prometheus has components, no processes. */
+	if (run->nnodes)
+		fprintf(out, "%zu components from Prometheus", run->ncomps);
+	else
+		fprintf(out, "%llu processes in %zu components",
+			(unsigned long long)(listed + run->folded), run->ncomps);
 	if (run->folded)
 		fprintf(out, " (%llu exited ones folded into their components)",
 			(unsigned long long)run->folded);
