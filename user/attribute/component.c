@@ -173,10 +173,14 @@ static int cmp_component(const void *a, const void *b)
 static int sort_components(struct run *run)
 {
 	size_t n = run->ncomps;
-	struct component *sorted = malloc(n * sizeof(*sorted) + 1);
-	int *order = malloc(n * sizeof(*order) + 1);
-	int *where = malloc(n * sizeof(*where) + 1);
+	struct component *sorted;
+	int *order, *where;
 
+	if (!n)
+		return 0;
+	sorted = malloc(n * sizeof(*sorted));
+	order = malloc(n * sizeof(*order));
+	where = malloc(n * sizeof(*where));
 	if (!sorted || !order || !where) {
 		free(sorted);
 		free(order);
