@@ -181,7 +181,7 @@ static __always_inline struct proc_stats *my_stats(__u64 pid_tgid,
 
 static __always_inline __u32 current_tgid(void)
 {
-	return bpf_get_current_pid_tgid() >> 32;
+	return current_pid_tgid() >> 32;
 }
 
 /* ---- scheduler ---- */
@@ -623,10 +623,17 @@ static __always_inline void track_turn(struct sock_op *op, bool send,
 				       struct proc_stats *st)
 {
 	if (send) {
-		if (op->ss->dir != TURN_SEND)
+		if (op->ss->dir != TURN_SEND) {
+			op->now = bpf_ktime_get_ns();
 			begin_send(op, st);
+		}
 		return;
 	}
+	/* A read that goes on with a turn whose arrival is counted needs
+	 * no clock. */
+	if (!op->ss->ready_ns && op->ss->dir == TURN_RECV)
+		return;
+	op->now = bpf_ktime_get_ns();
 	account_arrival(op);
 	if (op->ss->dir != TURN_RECV)
 		begin_recv(op);
@@ -722,7 +729,7 @@ static __always_inline void account_io(struct sock_op *op, bool send,
 
 	if (ret < 0)
 		return;
-	op->pid_tgid = bpf_get_current_pid_tgid();
+	op->pid_tgid = current_pid_tgid();
 	if (op->ss && !op->ss->owner)
 		op->ss->owner = op_tgid(op);
 	st = op_stats(op);
@@ -737,10 +744,8 @@ static __always_inline void account_io(struct sock_op *op, bool send,
 		if (op->ss)
 			count_peer(op, st, send, ret, false);
 	}
-	if (op->ss && ret > 0 && track_latency) {
-		op->now = bpf_ktime_get_ns();
+	if (op->ss && ret > 0 && track_latency)
 		track_turn(op, send, st);
-	}
 }
 
 /*
@@ -789,12 +794,12 @@ static __always_inline void account_unix(struct sock_op *op, bool send,
 {
 	struct proc_stats *st;
 
-	if (!sock_local || ret < 0)
+	if (!sock_local)
 		return;
 	op->ss = sock_state(op->sk, true);
 	if (!op->ss)
 		return;
-	op->pid_tgid = bpf_get_current_pid_tgid();
+	op->pid_tgid = current_pid_tgid();
 	if (!op->ss->owner)
 		op->ss->owner = op_tgid(op);
 	st = op_stats(op);
@@ -808,10 +813,10 @@ static __always_inline int on_sock_io(bool send, struct sock *sk, __u16 family,
 {
 	struct sock_op op = { .sk = sk, .btf = btf };
 
-	if (!counting)
-		return 0;
-	/* A peek copies nothing out of the queue: the real read follows. */
-	if (!send && (flags & MSG_PEEK))
+	/* A failed call (a non-blocking read with nothing queued: -EAGAIN)
+	 * moved nothing; a peek copies nothing out of the queue, the real
+	 * read follows. Neither needs the socket's state. */
+	if (!counting || ret < 0 || (!send && (flags & MSG_PEEK)))
 		return 0;
 	if (family == AF_UNIX) {
 		account_unix(&op, send, ret);
@@ -866,7 +871,7 @@ static __always_inline int on_tcp_send(struct sock *sk, bool btf)
 	op.ss = sock_state(sk, false);
 	if (!op.ss || op.ss->dir == TURN_SEND)
 		return 0;
-	op.pid_tgid = bpf_get_current_pid_tgid();
+	op.pid_tgid = current_pid_tgid();
 	op.now = bpf_ktime_get_ns();
 	begin_send(&op, NULL);
 	return 0;
@@ -882,6 +887,27 @@ SEC("raw_tp/tcp_sendmsg_locked")
 int BPF_PROG(tcp_send_raw, struct sock *sk)
 {
 	return on_tcp_send(sk, false);
+}
+
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * When data arriving on @sk was taken in. TCP's receive path has just
+ * read the clock (tcp_mstamp_refresh, at the start of processing the
+ * segment) into tcp_clock_cache, on the clock bpf_ktime_get_ns() reads:
+ * a load instead of a helper call where a BTF pointer can be cast (tp_btf,
+ * 6.2+; sk_data_ready itself is 6.6+).
+ */
+static __always_inline __u64 arrival_ns(struct sock *sk, bool btf)
+{
+	struct tcp_sock *tp;
+	__u64 ns;
+
+	if (!btf || !bpf_rdonly_cast || sk->sk_protocol != IPPROTO_TCP)
+		return bpf_ktime_get_ns();
+	tp = bpf_rdonly_cast(sk, bpf_core_type_id_kernel(struct tcp_sock));
+	ns = tp->tcp_clock_cache;
+	return ns ? ns : bpf_ktime_get_ns();
 }
 
 /*
@@ -900,7 +926,7 @@ static __always_inline int on_data_ready(struct sock *sk, bool btf)
 	ss = sock_state(sk, false);
 	if (!ss || ss->ready_ns)
 		return 0;
-	ss->ready_ns = bpf_ktime_get_ns();
+	ss->ready_ns = arrival_ns(sk, btf);
 	if (!ss->awaiting && ss->dir)
 		return 0;
 	ss->awaiting = 0;
@@ -961,7 +987,7 @@ static __always_inline int io_enter(bool send, long fd)
 	sk = fd_inet_sock(fd);
 	if (!sk)
 		return 0;
-	ts = thread_state((__u32)bpf_get_current_pid_tgid(), true);
+	ts = thread_state((__u32)current_pid_tgid(), true);
 	if (!ts)
 		return 0;
 	ts->io_sk = (__u64)sk;
@@ -976,7 +1002,7 @@ static __always_inline int io_exit(long ret)
 
 	if (!counting)
 		return 0;
-	ts = thread_state((__u32)bpf_get_current_pid_tgid(), false);
+	ts = thread_state((__u32)current_pid_tgid(), false);
 	if (!ts || !ts->io_sk)
 		return 0;
 	op.sk = (struct sock *)ts->io_sk;
@@ -1086,7 +1112,7 @@ static __always_inline int on_accept(long fd)
 	sk = fd_inet_sock(fd);
 	if (!sk || BPF_CORE_READ_BITFIELD_PROBED(sk, sk_protocol) != IPPROTO_TCP)
 		return 0;
-	st = my_stats(bpf_get_current_pid_tgid(), NULL);
+	st = my_stats(current_pid_tgid(), NULL);
 	if (st)
 		st->tcp_accepts++;
 	return 0;

@@ -60,6 +60,19 @@ static __always_inline void count_drop(__u32 reason)
 	percpu_count(&drops, reason);
 }
 
+/* The current thread's tgid << 32 | tid. Where task-local storage is
+ * used, the kernel has bpf_get_current_task_btf(), whose fields load
+ * directly: cheaper than the helper bpf_get_current_pid_tgid(). */
+static __always_inline __u64 current_pid_tgid(void)
+{
+	struct task_struct *t;
+
+	if (!task_local)
+		return bpf_get_current_pid_tgid();
+	t = bpf_get_current_task_btf();
+	return (__u64)t->tgid << 32 | (__u32)t->pid;
+}
+
 /* The current thread's state (@tid), made when @create; NULL when absent
  * or when there is no room. At sched_switch the current thread is the
  * one leaving the CPU. */
