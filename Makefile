@@ -21,7 +21,7 @@ CFLAGS += $(USER_FLAGS)
 DEPFLAGS = -MMD -MP
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Ivmlinux -Ibpf \
 	-Wall -Wno-unused-function
-LDLIBS := -lbpf -lelf -ldw -ldebuginfod -lz -ljson-c -llzma -liberty -lm -lmicrohttpd -lcurl -pthread
+LDLIBS := -lbpf -lelf -ldw -lz -ljson-c -llzma -liberty -lm -pthread
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))

@@ -20,16 +20,31 @@
 #include <unistd.h>
 
 #include "debugfiles.h"
+#include "dynlib.h"
 
 #define DEFAULT_DEBUG_DIR "/usr/lib/debug"
 #define BUILD_ID_HEX_MAX 128
 #define WHERE_MAX 1024
+
+/* libdebuginfod, loaded at the first remote query (dynlib.h). */
+static struct {
+	__typeof__(debuginfod_begin) *begin;
+	__typeof__(debuginfod_find_debuginfo) *find_debuginfo;
+	__typeof__(debuginfod_end) *end;
+} dfd;
+
+static const struct dynlib_fn dfd_fns[] = {
+	{ "debuginfod_begin", (void **)&dfd.begin },
+	{ "debuginfod_find_debuginfo", (void **)&dfd.find_debuginfo },
+	{ "debuginfod_end", (void **)&dfd.end },
+};
 
 struct debug_files {
 	char *dirs[DEBUG_DIRS_MAX + 1];
 	size_t ndirs;
 	bool remote_on;			/* DEBUGINFOD_URLS is set */
 	debuginfod_client *client;	/* started at the first query */
+	bool remote_failed;		/* ... and could not be */
 	char where[WHERE_MAX];
 	struct debug_files_stats stats;
 };
@@ -78,7 +93,7 @@ void debug_files_free(struct debug_files *df)
 	for (size_t i = 0; i < df->ndirs; i++)
 		free(df->dirs[i]);
 	if (df->client)
-		debuginfod_end(df->client);
+		dfd.end(df->client);
 	free(df);
 }
 
@@ -104,17 +119,31 @@ static int open_local(const struct debug_files *df, const char *hex,
 	return -1;
 }
 
+static debuginfod_client *start_client(void)
+{
+	char err[256];
+
+	if (dynlib_load("libdebuginfod.so.1", dfd_fns,
+			sizeof(dfd_fns) / sizeof(dfd_fns[0]), err, sizeof(err))) {
+		fprintf(stderr, "meshprof: debuginfod not asked: %s\n", err);
+		return NULL;
+	}
+	return dfd.begin();
+}
+
 static int open_remote(struct debug_files *df, const unsigned char *id,
 		       size_t len, char *path, size_t path_len)
 {
 	char *found = NULL;
 	int fd;
 
-	if (!df->client)
-		df->client = debuginfod_begin();
-	if (!df->client)
+	if (!df->client && !df->remote_failed)
+		df->client = start_client();
+	if (!df->client) {
+		df->remote_failed = true;
 		return -1;
-	fd = debuginfod_find_debuginfo(df->client, id, len, &found);
+	}
+	fd = dfd.find_debuginfo(df->client, id, len, &found);
 	if (fd < 0)
 		return -1;
 	snprintf(path, path_len, "%s", found ? found : "debuginfod");

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <microhttpd.h>
 #include "clock.h"
+#include "dynlib.h"
 #include "serve_http.h"
 
 /* Bounds on what clients may take: Prometheus needs one connection and
@@ -29,6 +30,27 @@ struct http_server {
 	double stale_s;
 };
 
+/* libmicrohttpd, loaded when serve starts (dynlib.h). */
+static struct {
+	__typeof__(MHD_start_daemon) *start_daemon;
+	__typeof__(MHD_stop_daemon) *stop_daemon;
+	__typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
+	__typeof__(MHD_add_response_header) *add_response_header;
+	__typeof__(MHD_queue_response) *queue_response;
+	__typeof__(MHD_destroy_response) *destroy_response;
+	__typeof__(MHD_lookup_connection_value) *lookup_connection_value;
+} mhd;
+
+static const struct dynlib_fn mhd_fns[] = {
+	{ "MHD_start_daemon", (void **)&mhd.start_daemon },
+	{ "MHD_stop_daemon", (void **)&mhd.stop_daemon },
+	{ "MHD_create_response_from_buffer", (void **)&mhd.create_response_from_buffer },
+	{ "MHD_add_response_header", (void **)&mhd.add_response_header },
+	{ "MHD_queue_response", (void **)&mhd.queue_response },
+	{ "MHD_destroy_response", (void **)&mhd.destroy_response },
+	{ "MHD_lookup_connection_value", (void **)&mhd.lookup_connection_value },
+};
+
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
 			     const char *type, const char *body, size_t len,
 			     bool allow)
@@ -36,15 +58,15 @@ static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status,
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 
-	r = MHD_create_response_from_buffer(len, (void *)body,
+	r = mhd.create_response_from_buffer(len, (void *)body,
 					    MHD_RESPMEM_MUST_COPY);
 	if (!r)
 		return MHD_NO;
-	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	mhd.add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (allow)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
-	ret = MHD_queue_response(c, status, r);
-	MHD_destroy_response(r);
+		mhd.add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = mhd.queue_response(c, status, r);
+	mhd.destroy_response(r);
 	return ret;
 }
 
@@ -57,7 +79,7 @@ static enum MHD_Result error(struct MHD_Connection *c, unsigned int status,
 
 static bool wants_openmetrics(struct MHD_Connection *c)
 {
-	const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *accept = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 							 MHD_HTTP_HEADER_ACCEPT);
 
 	return accept && strstr(accept, "application/openmetrics-text");
@@ -98,9 +120,9 @@ static enum MHD_Result healthz(struct http_server *h, struct MHD_Connection *c)
 /* A GET or HEAD has no body: one announced is refused before it is read. */
 static bool has_body(struct MHD_Connection *c)
 {
-	const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *len = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 						      MHD_HTTP_HEADER_CONTENT_LENGTH);
-	const char *te = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+	const char *te = mhd.lookup_connection_value(c, MHD_HEADER_KIND,
 					MHD_HTTP_HEADER_TRANSFER_ENCODING);
 
 	return te || (len && strcmp(len, "0"));
@@ -184,9 +206,12 @@ int http_start(struct http_server **hp, const char *listen, double stale_s,
 			 listen);
 		return -1;
 	}
+	if (dynlib_load("libmicrohttpd.so.12", mhd_fns,
+			sizeof(mhd_fns) / sizeof(mhd_fns[0]), err, err_len))
+		return -1;
 	if (ss.ss_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	h->d = MHD_start_daemon(flags, 0, NULL, NULL, handle, h,
+	h->d = mhd.start_daemon(flags, 0, NULL, NULL, handle, h,
 				MHD_OPTION_SOCK_ADDR, &ss,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)MAX_CONNS,
 				MHD_OPTION_CONNECTION_TIMEOUT,
@@ -225,7 +250,7 @@ void http_stop(struct http_server *h)
 	if (!h)
 		return;
 	if (h->d)
-		MHD_stop_daemon(h->d);
+		mhd.stop_daemon(h->d);
 	pthread_mutex_destroy(&h->lock);
 	free(h->text);
 	free(h->om);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <curl/curl.h>
+#include "dynlib.h"
 #include "promapi.h"
 
 #define CONNECT_TIMEOUT_S 10L
@@ -48,6 +49,33 @@ static size_t on_body(char *data, size_t size, size_t n, void *arg)
 	return add;
 }
 
+/* libcurl, loaded when query starts (dynlib.h). */
+static struct {
+	__typeof__(curl_global_init) *global_init;
+	__typeof__(curl_global_cleanup) *global_cleanup;
+	__typeof__(curl_easy_init) *easy_init;
+	__typeof__(curl_easy_setopt) *easy_setopt;
+	__typeof__(curl_easy_perform) *easy_perform;
+	__typeof__(curl_easy_getinfo) *easy_getinfo;
+	__typeof__(curl_easy_strerror) *easy_strerror;
+	__typeof__(curl_easy_escape) *easy_escape;
+	__typeof__(curl_easy_cleanup) *easy_cleanup;
+	__typeof__(curl_free) *free;
+} lcurl;
+
+static const struct dynlib_fn lcurl_fns[] = {
+	{ "curl_global_init", (void **)&lcurl.global_init },
+	{ "curl_global_cleanup", (void **)&lcurl.global_cleanup },
+	{ "curl_easy_init", (void **)&lcurl.easy_init },
+	{ "curl_easy_setopt", (void **)&lcurl.easy_setopt },
+	{ "curl_easy_perform", (void **)&lcurl.easy_perform },
+	{ "curl_easy_getinfo", (void **)&lcurl.easy_getinfo },
+	{ "curl_easy_strerror", (void **)&lcurl.easy_strerror },
+	{ "curl_easy_escape", (void **)&lcurl.easy_escape },
+	{ "curl_easy_cleanup", (void **)&lcurl.easy_cleanup },
+	{ "curl_free", (void **)&lcurl.free },
+};
+
 int prom_api_open(struct prom_api **ap, const char *url, char *err,
 		  size_t err_len)
 {
@@ -55,18 +83,21 @@ int prom_api_open(struct prom_api **ap, const char *url, char *err,
 	size_t n = strlen(url);
 
 	*ap = NULL;
-	if (curl_global_init(CURL_GLOBAL_DEFAULT)) {
+	if (dynlib_load("libcurl.so.4", lcurl_fns,
+			sizeof(lcurl_fns) / sizeof(lcurl_fns[0]), err, err_len))
+		return -1;
+	if (lcurl.global_init(CURL_GLOBAL_DEFAULT)) {
 		snprintf(err, err_len, "libcurl cannot start");
 		return -1;
 	}
 	a = calloc(1, sizeof(*a));
 	if (!a) {
-		curl_global_cleanup();
+		lcurl.global_cleanup();
 		snprintf(err, err_len, "out of memory");
 		return -1;
 	}
 	a->url = strdup(url);
-	a->curl = curl_easy_init();
+	a->curl = lcurl.easy_init();
 	if (!a->url || !a->curl) {
 		prom_api_close(a);
 		snprintf(err, err_len, "out of memory");
@@ -74,15 +105,15 @@ int prom_api_open(struct prom_api **ap, const char *url, char *err,
 	}
 	while (n > 0 && a->url[n - 1] == '/')
 		a->url[--n] = '\0';
-	curl_easy_setopt(a->curl, CURLOPT_ERRORBUFFER, a->curl_err);
-	curl_easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(a->curl, CURLOPT_WRITEDATA, a);
-	curl_easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
-	curl_easy_setopt(a->curl, CURLOPT_TIMEOUT, QUERY_TIMEOUT_S);
-	curl_easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(a->curl, CURLOPT_ACCEPT_ENCODING, "");
-	curl_easy_setopt(a->curl, CURLOPT_USERAGENT, "meshprof/" MESHPROF_VERSION);
+	lcurl.easy_setopt(a->curl, CURLOPT_ERRORBUFFER, a->curl_err);
+	lcurl.easy_setopt(a->curl, CURLOPT_WRITEFUNCTION, on_body);
+	lcurl.easy_setopt(a->curl, CURLOPT_WRITEDATA, a);
+	lcurl.easy_setopt(a->curl, CURLOPT_CONNECTTIMEOUT, CONNECT_TIMEOUT_S);
+	lcurl.easy_setopt(a->curl, CURLOPT_TIMEOUT, QUERY_TIMEOUT_S);
+	lcurl.easy_setopt(a->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	lcurl.easy_setopt(a->curl, CURLOPT_NOSIGNAL, 1L);
+	lcurl.easy_setopt(a->curl, CURLOPT_ACCEPT_ENCODING, "");
+	lcurl.easy_setopt(a->curl, CURLOPT_USERAGENT, "meshprof/" MESHPROF_VERSION);
 	*ap = a;
 	return 0;
 }
@@ -90,7 +121,7 @@ int prom_api_open(struct prom_api **ap, const char *url, char *err,
 /* The request's URL: the query and its time, encoded. */
 static char *request_url(struct prom_api *a, const char *expr, double time)
 {
-	char *q = curl_easy_escape(a->curl, expr, 0), *url = NULL;
+	char *q = lcurl.easy_escape(a->curl, expr, 0), *url = NULL;
 	size_t len;
 
 	if (!q)
@@ -100,7 +131,7 @@ static char *request_url(struct prom_api *a, const char *expr, double time)
 	if (url)
 		snprintf(url, len, "%s/api/v1/query?query=%s&time=%.3f", a->url, q,
 			 time);
-	curl_free(q);
+	lcurl.free(q);
 	return url;
 }
 
@@ -141,8 +172,8 @@ int prom_api_query(struct prom_api *a, const char *expr, double time,
 	a->len = 0;
 	a->too_large = false;
 	a->curl_err[0] = '\0';
-	curl_easy_setopt(a->curl, CURLOPT_URL, url);
-	done = curl_easy_perform(a->curl);
+	lcurl.easy_setopt(a->curl, CURLOPT_URL, url);
+	done = lcurl.easy_perform(a->curl);
 	free(url);
 	if (a->too_large) {
 		snprintf(err, err_len, "Prometheus at %s: answer larger than %u MiB; narrow the query with --match",
@@ -151,10 +182,10 @@ int prom_api_query(struct prom_api *a, const char *expr, double time,
 	}
 	if (done != CURLE_OK) {
 		snprintf(err, err_len, "cannot reach Prometheus at %s: %s", a->url,
-			 a->curl_err[0] ? a->curl_err : curl_easy_strerror(done));
+			 a->curl_err[0] ? a->curl_err : lcurl.easy_strerror(done));
 		return -1;
 	}
-	curl_easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &code);
+	lcurl.easy_getinfo(a->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code < 200 || code > 299) {
 		http_error(a, code, err, err_len);
 		return -1;
@@ -174,9 +205,9 @@ void prom_api_close(struct prom_api *a)
 	if (!a)
 		return;
 	if (a->curl)
-		curl_easy_cleanup(a->curl);
+		lcurl.easy_cleanup(a->curl);
 	free(a->url);
 	free(a->body);
 	free(a);
-	curl_global_cleanup();
+	lcurl.global_cleanup();
 }
