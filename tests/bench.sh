@@ -152,6 +152,31 @@ report() { # report WORKLOAD UNIT
 report pingpong "round trips/s"
 report lab "requests/s"
 
+# The machine's floor: every calibration program on one event stream
+# (pingpong's sends), so each differs from the empty one by its body.
+calibrate() {
+	local pid ids
+	build/tests/bpffloor 600 >"$tmp/floor.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do
+		grep -q ready "$tmp/floor.out" && break
+		sleep 0.1
+	done
+	ids=$(tool_progs "$pid")
+	progs "$tmp/f0"
+	build/tests/pingpong "$PING" >/dev/null
+	progs "$tmp/f1"
+	kill -INT "$pid"
+	wait "$pid"
+	echo
+	echo "calibration: BPF ns per event on sock_send_length, the same events for each"
+	bpf_delta "$tmp/f0" "$tmp/f1" "$ids" | awk '$2 > 0 { ns[$1] = $3 / $2 }
+		END { printf "  %-14s %5.0f ns  running a program at all (bpf_stats included)\n", "empty", ns["empty"]
+			for (p in ns) if (p != "empty")
+				printf "  %-14s %+5.0f ns\n", p, ns[p] - ns["empty"] }'
+}
+calibrate
+
 # meshprof's footprint while recording the lab under load.
 ./meshprof record -q -d $((LAB_SECONDS + 2)) -o "$tmp/self.json" 2>"$tmp/mp.err" &
 mp=$!
