@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "array.h"
+#include "elfscn.h"
 #include "elfsyms.h"
 #include "hash.h"
 #include "inlines.h"
@@ -157,23 +158,10 @@ static void map_free(struct u64map *m)
 
 bool inlines_present(Elf *e)
 {
-	Elf_Scn *scn = NULL;
-	const char *name;
-	size_t shstrndx;
 	GElf_Shdr sh;
 
-	if (elf_getshdrstrndx(e, &shstrndx))
-		return false;
-	while ((scn = elf_nextscn(e, scn))) {
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
-		    !sh.sh_size)
-			continue;
-		name = elf_strptr(e, shstrndx, sh.sh_name);
-		if (name && (!strcmp(name, ".debug_info") ||
-			     !strcmp(name, ".zdebug_info")))
-			return true;
-	}
-	return false;
+	return elf_section_named(e, ".debug_info", &sh) ||
+	       elf_section_named(e, ".zdebug_info", &sh);
 }
 
 static uint64_t mono_ns(void)

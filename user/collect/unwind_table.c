@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "array.h"
+#include "elfscn.h"
 #include "unwind_table.h"
 
 /* x86-64 DWARF register numbers */
@@ -67,23 +68,13 @@ enum reg_rule {
 /* The .eh_frame_hdr section's contents and address, or NULL. */
 static Elf_Data *find_hdr(Elf *elf, GElf_Addr *addr)
 {
-	Elf_Scn *scn = NULL;
-	const char *name;
-	size_t shstrndx;
 	GElf_Shdr sh;
+	Elf_Scn *scn = elf_section_named(elf, ".eh_frame_hdr", &sh);
 
-	if (elf_getshdrstrndx(elf, &shstrndx))
+	if (!scn || sh.sh_type != SHT_PROGBITS)
 		return NULL;
-	while ((scn = elf_nextscn(elf, scn))) {
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS)
-			continue;
-		name = elf_strptr(elf, shstrndx, sh.sh_name);
-		if (name && !strcmp(name, ".eh_frame_hdr")) {
-			*addr = sh.sh_addr;
-			return elf_getdata(scn, NULL);
-		}
-	}
-	return NULL;
+	*addr = sh.sh_addr;
+	return elf_getdata(scn, NULL);
 }
 
 static int read_hdr(Elf *elf, struct hdr_table *h, struct unwind_table *t,
