@@ -315,42 +315,41 @@ static void node_info(struct out *o, const struct prom_node *n)
 	fputs("\"} 1\n", o->f);
 }
 
+/* A sample of @family_name for one map, program or reason:
+ * @label="@item". */
+static void labelled(struct out *o, const char *family_name,
+		     const char *label, const char *item, double v)
+{
+	char extra[128];
+
+	snprintf(extra, sizeof(extra), "%s=\"%s\"", label, item);
+	sample(o, family_name, NULL, extra, v);
+}
+
 static void drops(struct out *o, const struct prom_store *s)
 {
-	char extra[64];
-
 	family(o, "meshprof_drops_total", "counter",
 	       "Events meshprof could not count, by reason (a BPF map full)");
-	for (int d = 0; d < DROP_MAX; d++) {
-		snprintf(extra, sizeof(extra), "reason=\"%s\"", drop_name(d));
-		sample(o, "meshprof_drops_total", NULL, extra, s->drops[d]);
-	}
-	for (int d = 0; d < PROFILE_DROP_MAX; d++) {
-		snprintf(extra, sizeof(extra), "reason=\"%s\"",
-			 profile_drop_name(d));
-		sample(o, "meshprof_drops_total", NULL, extra,
-		       s->profile_drops[d]);
-	}
+	for (int d = 0; d < DROP_MAX; d++)
+		labelled(o, "meshprof_drops_total", "reason", drop_name(d),
+			 s->drops[d]);
+	for (int d = 0; d < PROFILE_DROP_MAX; d++)
+		labelled(o, "meshprof_drops_total", "reason",
+			 profile_drop_name(d), s->profile_drops[d]);
 }
 
 static void bpf(struct out *o, const struct bpf_stats *st)
 {
-	char extra[64];
-
 	family(o, "meshprof_bpf_map_entries", "gauge",
 	       "Entries in each of meshprof's BPF maps");
-	for (size_t i = 0; i < st->nmaps; i++) {
-		snprintf(extra, sizeof(extra), "map=\"%s\"", st->maps[i].name);
-		sample(o, "meshprof_bpf_map_entries", NULL, extra,
-		       st->maps[i].entries);
-	}
+	for (size_t i = 0; i < st->nmaps; i++)
+		labelled(o, "meshprof_bpf_map_entries", "map",
+			 st->maps[i].name, st->maps[i].entries);
 	family(o, "meshprof_bpf_map_capacity", "gauge",
 	       "Entries each of meshprof's BPF maps can hold");
-	for (size_t i = 0; i < st->nmaps; i++) {
-		snprintf(extra, sizeof(extra), "map=\"%s\"", st->maps[i].name);
-		sample(o, "meshprof_bpf_map_capacity", NULL, extra,
-		       st->maps[i].capacity);
-	}
+	for (size_t i = 0; i < st->nmaps; i++)
+		labelled(o, "meshprof_bpf_map_capacity", "map",
+			 st->maps[i].name, st->maps[i].capacity);
 	family(o, "meshprof_bpf_stats_enabled", "gauge",
 	       "1 when the kernel times BPF programs (sysctl "
 	       "kernel.bpf_stats_enabled), without which run times stay 0");
@@ -358,20 +357,14 @@ static void bpf(struct out *o, const struct bpf_stats *st)
 	       st->run_time_counted);
 	family(o, "meshprof_bpf_run_seconds_total", "counter",
 	       "Time meshprof's BPF programs ran, per program");
-	for (size_t i = 0; i < st->nprogs; i++) {
-		snprintf(extra, sizeof(extra), "program=\"%s\"",
-			 st->progs[i].name);
-		sample(o, "meshprof_bpf_run_seconds_total", NULL, extra,
-		       st->progs[i].run_ns / 1e9);
-	}
+	for (size_t i = 0; i < st->nprogs; i++)
+		labelled(o, "meshprof_bpf_run_seconds_total", "program",
+			 st->progs[i].name, st->progs[i].run_ns / 1e9);
 	family(o, "meshprof_bpf_runs_total", "counter",
 	       "Times meshprof's BPF programs ran, per program");
-	for (size_t i = 0; i < st->nprogs; i++) {
-		snprintf(extra, sizeof(extra), "program=\"%s\"",
-			 st->progs[i].name);
-		sample(o, "meshprof_bpf_runs_total", NULL, extra,
-		       st->progs[i].runs);
-	}
+	for (size_t i = 0; i < st->nprogs; i++)
+		labelled(o, "meshprof_bpf_runs_total", "program",
+			 st->progs[i].name, st->progs[i].runs);
 }
 
 static void health(struct out *o, const struct prom_store *s,
