@@ -37,25 +37,13 @@ int folded_print(FILE *f, const struct run *run)
 	return ferror(f) ? -1 : 0;
 }
 
+static int print_run(FILE *f, const void *run)
+{
+	return folded_print(f, run);
+}
+
 int folded_write(const struct run *run, const char *path, char *err,
 		 size_t err_len)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int rc;
-
-	if (!f) {
-		snprintf(err, err_len, "%s: cannot write: out of memory", path);
-		return -1;
-	}
-	rc = folded_print(f, run);
-	if (fclose(f) || rc) {
-		free(buf);
-		snprintf(err, err_len, "%s: cannot write: out of memory", path);
-		return -1;
-	}
-	rc = outfile_write(path, buf, len, err, err_len);
-	free(buf);
-	return rc;
+	return outfile_print(path, print_run, run, err, err_len);
 }

@@ -146,32 +146,26 @@ static int put_data(FILE *f, struct json_object *data)
 	return 0;
 }
 
+static int print_page(FILE *f, const void *data)
+{
+	int rc;
+
+	fputs(head, f);
+	fputs(meshprof_report_css, f);
+	fputs("</style></head>\n<body>\n<div id=\"app\"><noscript>"
+	      "This report needs JavaScript.</noscript></div>\n", f);
+	rc = put_data(f, (struct json_object *)data);
+	fprintf(f, "<script>\n%s</script>\n</body></html>\n",
+		meshprof_report_js);
+	return rc;
+}
+
 static int write_page(struct json_object *data, const char *path, char *err,
 		      size_t err_len)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	int rc = -1;
+	int rc = outfile_print(path, print_page, data, err, err_len);
 
-	if (f) {
-		fputs(head, f);
-		fputs(meshprof_report_css, f);
-		fputs("</style></head>\n<body>\n<div id=\"app\"><noscript>"
-		      "This report needs JavaScript.</noscript></div>\n", f);
-		rc = put_data(f, data);
-		fprintf(f, "<script>\n%s</script>\n</body></html>\n",
-			meshprof_report_js);
-		rc = fclose(f) ? -1 : rc;
-	}
 	json_object_put(data);
-	if (rc) {
-		free(buf);
-		snprintf(err, err_len, "%s: cannot write: out of memory", path);
-		return -1;
-	}
-	rc = outfile_write(path, buf, len, err, err_len);
-	free(buf);
 	return rc;
 }
 

@@ -96,3 +96,24 @@ int outfile_write(const char *path, const char *data, size_t len, char *err,
 	}
 	return 0;
 }
+
+int outfile_print(const char *path, int (*print)(FILE *f, const void *arg),
+		  const void *arg, char *err, size_t err_len)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	int rc = -1;
+
+	if (f) {
+		rc = print(f, arg);
+		rc = fclose(f) ? -1 : rc;
+	}
+	if (rc) {
+		free(buf);
+		return fail(err, err_len, path, "out of memory");
+	}
+	rc = outfile_write(path, buf, len, err, err_len);
+	free(buf);
+	return rc;
+}
