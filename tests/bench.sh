@@ -177,24 +177,30 @@ calibrate() {
 }
 calibrate
 
-# meshprof's footprint while recording the lab under load.
-./meshprof record -q -d $((LAB_SECONDS + 2)) -o "$tmp/self.json" 2>"$tmp/mp.err" &
-mp=$!
-sleep 1
-tools/meshlab load --closed --conns 8 --duration "$LAB_SECONDS" --json "$tmp/lab.json" >/dev/null
-hwm=$(awk '/VmHWM/ { print $2 }' /proc/$mp/status)
-ids=$(cat /proc/$mp/fdinfo/* 2>/dev/null | awk '/^map_id:/ { print $2 }' |
-	sort -un | jq -s .)
-maps=$(bpftool map show -j |
-	jq --argjson ids "$ids" '[.[] | select(.id as $i | $ids | index($i)) | .bytes_memlock] | add // 0')
-wait $mp
+# meshprof's footprint while recording the lab under load: defaults, and
+# without the DWARF of inlined calls (docs/attribution.md).
+footprint() { # footprint [RECORD ARGS]
+	local mp hwm ids maps self_cpu window
+	./meshprof record -q -d $((LAB_SECONDS + 2)) -o "$tmp/self.json" "$@" 2>"$tmp/mp.err" &
+	mp=$!
+	sleep 1
+	tools/meshlab load --closed --conns 8 --duration "$LAB_SECONDS" --json "$tmp/lab.json" >/dev/null
+	hwm=$(awk '/VmHWM/ { print $2 }' /proc/$mp/status)
+	ids=$(cat /proc/$mp/fdinfo/* 2>/dev/null | awk '/^map_id:/ { print $2 }' |
+		sort -un | jq -s .)
+	maps=$(bpftool map show -j |
+		jq --argjson ids "$ids" '[.[] | select(.id as $i | $ids | index($i)) | .bytes_memlock] | add // 0')
+	wait $mp
+	self_cpu=$(jq '[.components[] | select(.name == "meshprof") | .cpu.seconds] | add // 0' "$tmp/self.json")
+	window=$(jq .window.seconds "$tmp/self.json")
+	echo
+	echo "meshprof record${*:+ $*} itself while recording the lab in closed loop:"
+	printf '  CPU %.3f s in a %.1f s window (%.2f%% of one CPU)\n' "$self_cpu" "$window" \
+		"$(awk "BEGIN { print 100 * $self_cpu / $window }")"
+	printf '  peak RSS %.1f MiB, BPF maps %.1f MiB locked\n' \
+		"$(awk "BEGIN { print $hwm / 1024 }")" "$(awk "BEGIN { print $maps / 1048576 }")"
+	echo "  drops: $(jq -c '.drops | with_entries(select(.value > 0))' "$tmp/self.json")"
+}
+footprint
+footprint --no-inline
 tools/meshlab down >/dev/null
-
-self_cpu=$(jq '[.components[] | select(.name == "meshprof") | .cpu.seconds] | add // 0' "$tmp/self.json")
-window=$(jq .window.seconds "$tmp/self.json")
-echo
-echo "meshprof itself while recording the lab in closed loop:"
-printf '  CPU %.3f s in a %.1f s window (%.2f%% of one CPU)\n' "$self_cpu" "$window" \
-	"$(awk "BEGIN { print 100 * $self_cpu / $window }")"
-echo "  peak RSS $((hwm / 1024)) MiB, BPF maps $((maps / 1048576)) MiB locked"
-echo "  drops: $(jq -c '.drops | with_entries(select(.value > 0))' "$tmp/self.json")"
