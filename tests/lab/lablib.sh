@@ -39,3 +39,34 @@ lab_record() {
 
 # jv FILE FILTER: one value from a JSON file.
 jv() { jq -r "$2" "$1"; }
+
+# serve_scraped: meshprof serve reading every second and a Prometheus
+# scraping it every second, on free loopback ports, and the checks that
+# both came up; sets port (serve's), pport (Prometheus's), sv_pid and
+# prom_pid.
+serve_scraped() {
+	port=$(free_port)
+	"$MESHPROF" serve --listen "127.0.0.1:$port" --interval 1 \
+		>"$LAB_TMP/serve.out" 2>"$LAB_TMP/serve.err" &
+	sv_pid=$!
+	pport=$(free_port)
+	cat >"$LAB_TMP/prometheus.yml" <<EOF2
+global: { scrape_interval: 1s, evaluation_interval: 1s }
+scrape_configs:
+  - job_name: meshprof
+    static_configs: [ { targets: [ "127.0.0.1:$port" ] } ]
+EOF2
+	prometheus --config.file="$LAB_TMP/prometheus.yml" \
+		--storage.tsdb.path="$LAB_TMP/tsdb" --web.listen-address="127.0.0.1:$pport" \
+		--log.level=warn >"$LAB_TMP/prom.log" 2>&1 &
+	prom_pid=$!
+	check "serve healthy" wait_http "http://127.0.0.1:$port/healthz" 200 300
+	check "Prometheus ready" wait_http "http://127.0.0.1:$pport/-/ready" 200 300
+	for _ in $(seq 100); do prom_scrapes && break; sleep 0.1; done
+	check "Prometheus scrapes serve" prom_scrapes
+}
+
+prom_scrapes() {
+	curl -s "http://127.0.0.1:$pport/api/v1/query" --data-urlencode 'query=up{job="meshprof"}' |
+		jq -e '.data.result[0].value[1] == "1"' >/dev/null
+}

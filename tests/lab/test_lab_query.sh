@@ -31,30 +31,8 @@ fi
 
 # serve reads every second, as record does: the windows' edges are as
 # fine as its reads.
-port=$(free_port)
-"$MESHPROF" serve --listen "127.0.0.1:$port" --interval 1 \
-	>"$LAB_TMP/serve.out" 2>"$LAB_TMP/serve.err" &
-sv_pid=$!
-pport=$(free_port)
-cat >"$LAB_TMP/prometheus.yml" <<EOF
-global: { scrape_interval: 1s, evaluation_interval: 1s }
-scrape_configs:
-  - job_name: meshprof
-    static_configs: [ { targets: [ "127.0.0.1:$port" ] } ]
-EOF
-prometheus --config.file="$LAB_TMP/prometheus.yml" \
-	--storage.tsdb.path="$LAB_TMP/tsdb" --web.listen-address="127.0.0.1:$pport" \
-	--log.level=warn >"$LAB_TMP/prom.log" 2>&1 &
-prom_pid=$!
+serve_scraped
 PROM=http://127.0.0.1:$pport
-check "serve healthy" wait_http "http://127.0.0.1:$port/healthz" 200 300
-check "Prometheus ready" wait_http "$PROM/-/ready" 200 300
-scraped() {
-	curl -s "$PROM/api/v1/query" --data-urlencode 'query=up{job="meshprof"}' |
-		jq -e '.data.result[0].value[1] == "1"' >/dev/null
-}
-for _ in $(seq 100); do scraped && break; sleep 0.1; done
-check "Prometheus scrapes serve" scraped
 
 # window NAME: record from three seconds before the load to three after
 # it, so that the window's edges fall where nothing but the idle lab runs:

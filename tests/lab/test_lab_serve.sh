@@ -25,33 +25,13 @@ if ! "$ML" up sidecar-mtls >"$LAB_TMP/up" 2>&1; then
 	finish
 fi
 
-port=$(free_port)
-"$MESHPROF" serve --listen "127.0.0.1:$port" --interval 1 \
-	>"$LAB_TMP/serve.out" 2>"$LAB_TMP/serve.err" &
-sv_pid=$!
-pport=$(free_port)
-cat >"$LAB_TMP/prometheus.yml" <<EOF
-global: { scrape_interval: 1s, evaluation_interval: 1s }
-scrape_configs:
-  - job_name: meshprof
-    static_configs: [ { targets: [ "127.0.0.1:$port" ] } ]
-EOF
-prometheus --config.file="$LAB_TMP/prometheus.yml" \
-	--storage.tsdb.path="$LAB_TMP/tsdb" --web.listen-address="127.0.0.1:$pport" \
-	--log.level=warn >"$LAB_TMP/prom.log" 2>&1 &
-prom_pid=$!
+serve_scraped
 api=http://127.0.0.1:$pport/api/v1
 
 q() { # q QUERY [TIME]: the result vector of an instant query
 	curl -s "$api/query" --data-urlencode "query=$1" ${2:+--data-urlencode "time=$2"} |
 		jq -c '.data.result'
 }
-
-check "serve healthy" wait_http "http://127.0.0.1:$port/healthz" 200 300
-check "Prometheus ready" wait_http "http://127.0.0.1:$pport/-/ready" 200 300
-scraped() { [ "$(q 'up{job="meshprof"}' | jq -r '.[0].value[1]')" = 1 ]; }
-for _ in $(seq 100); do scraped && break; sleep 0.1; done
-check "Prometheus scrapes serve" scraped
 
 "$MESHPROF" record -q -d $SECS -o "$LAB_TMP/rec.json" 2>"$LAB_TMP/rec.err" &
 rec_pid=$!
