@@ -469,6 +469,33 @@ size_t inlines_at(struct inlines *in, uint64_t addr, const char **names,
 	return n;
 }
 
+/*
+ * libdw decompresses every debug section it knows when it opens a file
+ * (elfutils 0.188), and a distribution's debug files are compressed:
+ * glibc's line table and location lists alone are 2.7 MB. Scopes and
+ * names need neither, nor macros or .debug_frame; in this process's
+ * private copy of the section headers they are marked SHT_NOBITS, which
+ * libdw skips.
+ */
+static void hide_unread_sections(Elf *e)
+{
+	static const char *const unread[] = {
+		".debug_line", ".debug_loc", ".debug_loclists", ".debug_macro",
+		".debug_macinfo", ".debug_frame", ".zdebug_line",
+		".zdebug_loc", ".zdebug_frame",
+	};
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+
+	for (size_t i = 0; i < sizeof(unread) / sizeof(unread[0]); i++) {
+		scn = elf_section_named(e, unread[i], &sh);
+		if (!scn)
+			continue;
+		sh.sh_type = SHT_NOBITS;
+		gelf_update_shdr(scn, &sh);
+	}
+}
+
 struct inlines *inlines_open(int fd, struct inlines_budget *b)
 {
 	struct inlines *in = calloc(1, sizeof(*in));
@@ -479,7 +506,9 @@ struct inlines *inlines_open(int fd, struct inlines_budget *b)
 	}
 	in->fd = fd;
 	in->b = b;
-	in->elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	in->elf = elf_begin(fd, ELF_C_READ_MMAP_PRIVATE, NULL);
+	if (in->elf)
+		hide_unread_sections(in->elf);
 	in->dw = in->elf ? dwarf_begin_elf(in->elf, DWARF_C_READ, NULL) : NULL;
 	if (!in->dw || read_exec_segments(in) || list_units(in)) {
 		inlines_free(in);
