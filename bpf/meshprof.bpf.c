@@ -184,6 +184,13 @@ static __always_inline __u32 current_tgid(void)
 	return current_pid_tgid() >> 32;
 }
 
+static __always_inline struct cpu_slice *this_cpu_slice(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&cpu_slice, &zero);
+}
+
 /* ---- scheduler ---- */
 
 static __always_inline void record_wait(struct proc_stats *st, __u32 pslot,
@@ -243,14 +250,28 @@ static __always_inline void charge_slice(const struct switch_info *si,
 		record_wait(st, ts->proc_slot, si->run_delay_ns - delay);
 }
 
+/* The turn prev began receiving in its slice, kept on this CPU, goes
+ * with it (to its thread state, where a send on another CPU finds it). */
+static __always_inline void hand_over_pending(struct cpu_slice *slice,
+					      struct thread_state *ts)
+{
+	if (ts) {
+		ts->pending_sk = slice->pend_sk;
+		ts->pending_ns = slice->pend_ns;
+		ts->pending_passive = slice->pend_passive;
+	}
+	slice->pend_tid = 0;
+}
+
 static __always_inline void charge_prev(const struct switch_info *si,
-					const struct cpu_slice *slice,
-					__u64 now)
+					struct cpu_slice *slice, __u64 now)
 {
 	struct thread_state *ts;
 	struct proc_stats *st;
 
 	st = my_stats((__u64)si->prev_tgid << 32 | si->prev_tid, &ts);
+	if (slice->pend_tid == si->prev_tid)
+		hand_over_pending(slice, ts);
 	if (st) {
 		charge_slice(si, st, ts, slice, now);
 		/* getrusage() counts a switch as voluntary only when the
@@ -274,10 +295,8 @@ static __always_inline void charge_prev(const struct switch_info *si,
 static __always_inline int on_switch(const struct switch_info *si)
 {
 	__u64 now = bpf_ktime_get_ns();
-	struct cpu_slice *slice;
-	__u32 zero = 0;
+	struct cpu_slice *slice = this_cpu_slice();
 
-	slice = bpf_map_lookup_elem(&cpu_slice, &zero);
 	if (!slice)
 		return 0;
 	if (si->prev_tid)
@@ -464,16 +483,21 @@ static __always_inline struct proc_stats *op_stats(struct sock_op *op)
 	return stats_of(op_tgid(op), ts ? &ts->proc_slot : NULL);
 }
 
+/* The process's histograms: through the slot the socket remembers when
+ * the process owns it, else through the thread's. */
 static __always_inline void op_latency(struct sock_op *op, __u32 kind,
 				       __u64 ns)
 {
 	struct thread_state *ts;
-	__u32 slot;
+	__u32 slot, *cached = NULL;
 
 	if (!op->lp) {
-		ts = op_thread(op);
+		if (op->ss && op->ss->owner == op_tgid(op))
+			cached = &op->ss->owner_lat_slot;
+		else if ((ts = op_thread(op)))
+			cached = &ts->lat_slot;
 		slot = slot_of(&lat_slots, &lat_tgids, &lat_free, op_tgid(op),
-			       ts ? &ts->lat_slot : NULL);
+			       cached);
 		op->lp = bpf_map_lookup_elem(&lat_hists, &slot);
 		if (!slot || !op->lp) {
 			count_drop(DROP_LAT_MAP);
@@ -485,16 +509,18 @@ static __always_inline void op_latency(struct sock_op *op, __u32 kind,
 }
 
 /* A thread starts receiving a turn on the socket: remember it until it
- * forwards it. */
+ * forwards it, on this CPU while its slice lasts (a thread mostly
+ * forwards what it read before it sleeps: no thread state to fetch). */
 static __always_inline void note_pending(struct sock_op *op)
 {
-	struct thread_state *ts = op_thread(op);
+	struct cpu_slice *slice = this_cpu_slice();
 
-	if (!ts)
+	if (!slice)
 		return;
-	ts->pending_sk = (__u64)op->sk;
-	ts->pending_ns = op->now;
-	ts->pending_passive = op->ss->passive;
+	slice->pend_tid = (__u32)op->pid_tgid;
+	slice->pend_sk = (__u64)op->sk;
+	slice->pend_ns = op->now;
+	slice->pend_passive = op->ss->passive;
 }
 
 /*
@@ -505,14 +531,30 @@ static __always_inline void note_pending(struct sock_op *op)
  */
 static __always_inline void forward_dwell(struct sock_op *op)
 {
-	struct thread_state *ts = op_thread(op);
+	struct cpu_slice *slice = this_cpu_slice();
+	struct thread_state *ts;
+	__u64 *sk, since;
+	bool passive;
 
-	if (!ts || !ts->pending_sk || ts->pending_sk == (__u64)op->sk)
+	/* This CPU holds the thread's latest turn if it began one in this
+	 * slice; else its thread state does. */
+	if (slice && slice->pend_tid == (__u32)op->pid_tgid) {
+		sk = &slice->pend_sk;
+		since = slice->pend_ns;
+		passive = slice->pend_passive;
+	} else {
+		ts = op_thread(op);
+		if (!ts)
+			return;
+		sk = &ts->pending_sk;
+		since = ts->pending_ns;
+		passive = ts->pending_passive;
+	}
+	if (!*sk || *sk == (__u64)op->sk)
 		return;
-	op_latency(op, ts->pending_passive ? LAT_DWELL_REQUEST :
-					     LAT_DWELL_RESPONSE,
-		   op->now - ts->pending_ns);
-	ts->pending_sk = 0;	/* forwarded */
+	*sk = 0;	/* forwarded */
+	op_latency(op, passive ? LAT_DWELL_REQUEST : LAT_DWELL_RESPONSE,
+		   op->now - since);
 }
 
 /* The flow that @sk sends on (@sending) or receives from. */

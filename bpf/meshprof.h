@@ -151,6 +151,8 @@ struct sock_state {
 	__u8 peer;		/* enum peer_class + 1, decided at its first
 				 * I/O; 0 until then */
 	__u8 pad[3];
+	__u32 owner_lat_slot;	/* the owner's latency slot, as last found */
+	__u32 pad2;
 	__u64 turn_ns;		/* first data movement of the current turn */
 	__u64 ready_ns;		/* unread data arrived (sk_data_ready), or 0 */
 	__u64 sent_ns;		/* when the peer sent that data, or 0 */
@@ -190,11 +192,19 @@ struct runq_hist {
 	__u32 slots[MAX_SLOTS];
 };
 
-/* Per-CPU: when the running task was switched in, and who it is. */
+/*
+ * Per-CPU: when the running task was switched in, and who it is; and the
+ * turn a thread began receiving in its slice here, until it forwards it
+ * (its thread state takes it over when it is switched out).
+ */
 struct cpu_slice {
 	__u64 since_ns;
 	__u32 tgid;
-	__u32 pad;
+	__u32 pend_tid;		/* whose pend_* these are; 0: nobody's */
+	__u64 pend_sk;		/* as thread_state.pending_sk */
+	__u64 pend_ns;
+	__u8 pend_passive;
+	__u8 pad[7];
 };
 
 enum drop_reason {
